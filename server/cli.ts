@@ -1,0 +1,141 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { loadServerConfig } from './config-file.js';
+import { ServerCommandError } from './errors.js';
+import { createBackup, restoreBackup, verifyFile } from './store/backup.js';
+import { startServer } from './start.js';
+import { VERSION } from './version.js';
+
+interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+function toInt(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/**
+ * `harden-server` commands. Returns the exit code; only bin/ sets process.exitCode.
+ * `start` resolves once the server stops (SIGTERM/SIGINT).
+ */
+export async function runServerCli(argv: string[], io: Io): Promise<number> {
+  let code = 0;
+  const program = new Command('harden-server')
+    .description('The reference server of the hardened API contract (harden-check).')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  program
+    .command('start')
+    .description('serve the hardened API')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port (0 picks a free one)', toInt('--port', 0, 65535), 8080)
+    .option('--state <file>', 'state file', './state.json')
+    .option('--retention <n>', 'newest events kept in the state', toInt('--retention', 1, 1_000_000), 10_000)
+    .option('--redis <url>', 'share rate-limit budgets through Redis (redis://host:port)')
+    .option('--log-file <file>', 'write JSON log lines here instead of stdout')
+    .option(
+      '--trust-proxy <hops|cidrs>',
+      'take the client IP from X-Forwarded-For behind N proxies or these CIDRs',
+    )
+    .option('--config <file>', 'JSON config with apiKeys (bypass and override keys)')
+    .option(
+      '--body-limit <bytes>',
+      'largest request body',
+      toInt('--body-limit', 1, 100 * 1024 * 1024),
+      1024 * 1024,
+    )
+    .option('--hsts', 'send Strict-Transport-Security (TLS is terminated in front of this server)')
+    .option(
+      '--drain-ms <ms>',
+      'grace period for in-flight requests on SIGTERM',
+      toInt('--drain-ms', 0, 600_000),
+      10_000,
+    )
+    .action(async (o) => {
+      const config = loadServerConfig(o.config, io.env);
+      const server = await startServer({
+        host: o.host,
+        port: o.port,
+        statePath: o.state,
+        retention: o.retention,
+        redisUrl: o.redis,
+        log: o.logFile ?? 'stdout',
+        trustProxy: o.trustProxy,
+        bodyLimit: o.bodyLimit,
+        hsts: Boolean(o.hsts),
+        apiKeys: config.apiKeys ?? [],
+      });
+      io.stderr(
+        `harden-server ${VERSION} listening on ${server.url} (state ${o.state}, rate limits in ${o.redis ? 'redis' : 'memory'})\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          io.stderr(`harden-server: ${signal} received, draining\n`);
+          server.close(o.drainMs).then(resolve, resolve);
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+    });
+
+  program
+    .command('backup')
+    .description('write a consistent, checksummed snapshot of the state')
+    .requiredOption('--out <file>', 'backup file to write')
+    .option('--state <file>', 'state file', './state.json')
+    .action(async (o) => {
+      const h = await createBackup(o.state, o.out);
+      io.stdout(`backup ${o.out}: ${h.events} events, ${h.bytes} bytes, sha256 ${h.sha256}\n`);
+    });
+
+  program
+    .command('restore')
+    .description('verify a backup, then replace the state atomically (server must be stopped)')
+    .requiredOption('--from <file>', 'backup file to restore')
+    .option('--state <file>', 'state file', './state.json')
+    .action(async (o) => {
+      const v = await restoreBackup(o.from, o.state);
+      io.stdout(`restored ${v.state.events.length} events from ${o.from} into ${o.state}\n`);
+    });
+
+  program
+    .command('verify')
+    .description('check a backup or state file without changing anything')
+    .argument('<file>')
+    .action(async (file: string) => {
+      const v = await verifyFile(file);
+      io.stdout(
+        v.kind === 'backup'
+          ? `ok: backup v${v.header?.version}, ${v.state.events.length} events, created ${v.header?.createdAt}, sha256 verified\n`
+          : `ok: state file, ${v.state.events.length} events\n`,
+      );
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      code = err.exitCode === 0 ? 0 : 2;
+    } else if (err instanceof ServerCommandError) {
+      io.stderr(`harden-server: ${err.message}\n`);
+      code = 1;
+    } else {
+      const e = err as NodeJS.ErrnoException;
+      const msg =
+        e.code === 'EADDRINUSE' ? 'the port is already in use; pick another with --port' : e.message;
+      io.stderr(`harden-server: ${msg}\n`);
+      if (io.env.HARDEN_DEBUG) io.stderr(`${e.stack}\n`);
+      code = 1;
+    }
+  }
+  return code;
+}

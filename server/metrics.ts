@@ -1,0 +1,36 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** The SLI metrics of SPEC §2, on a registry owned by one server instance. */
+export interface ServerMetrics {
+  registry: Registry;
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+  countRateLimited(policy: string): void;
+}
+
+export function createMetrics(options: { processMetrics?: boolean } = {}): ServerMetrics {
+  const registry = new Registry();
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time from request arrival to response end, by route and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    // Buckets bracket the SLO thresholds (100 ms, 500 ms) so histogram_quantile is accurate there.
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'http_rate_limit_rejections_total',
+    help: 'Requests rejected with 429, by rate-limit policy.',
+    labelNames: ['policy'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    observeRequest(method, route, status, seconds) {
+      duration.labels(method, route, String(status)).observe(seconds);
+    },
+    countRateLimited(policy) {
+      rejected.labels(policy).inc();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+/** Rate-limit policies of the hardened API contract (SPEC §2): per client IP, fixed 60 s window. */
+export interface Policy {
+  name: string;
+  limit: number;
+  windowSec: number;
+}
+
+export type PolicyName = 'default' | 'webhook' | 'ai' | 'export';
+
+export const POLICIES: Readonly<Record<PolicyName, Policy>> = {
+  default: { name: 'default', limit: 100, windowSec: 60 },
+  webhook: { name: 'webhook', limit: 1000, windowSec: 60 },
+  ai: { name: 'ai', limit: 20, windowSec: 60 },
+  export: { name: 'export', limit: 10, windowSec: 60 },
+};
+
+const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
+
+/** True for endpoints that are never rate limited (liveness and readiness probes). */
+export function isExemptPath(path: string): boolean {
+  return HEALTH_PATHS.has(path);
+}
+
+/** Which policy applies to a request; unknown paths fall under `default` so scans are limited too. */
+export function policyFor(method: string, path: string): PolicyName {
+  if (method === 'POST' && path.startsWith('/v1/webhooks/')) return 'webhook';
+  if (path === '/v1/ai' || path.startsWith('/v1/ai/')) return 'ai';
+  if (path.startsWith('/v1/export')) return 'export';
+  return 'default';
+}
