@@ -50,7 +50,7 @@ export function createApp(options: AppOptions): App {
   const { routes, deps, logger, redactor, metrics } = options;
   const keys = createApiKeyMatcher(options.apiKeys);
   const rateLimit = createRateLimitStage(options.rateLimitStore, metrics);
-  let draining = false;
+  const lifecycle = { draining: false };
 
   const authenticate: Stage = (ctx) => {
     const presented = ctx.req.headers['x-api-key'];
@@ -110,11 +110,11 @@ export function createApp(options: AppOptions): App {
       reqId: ctx.requestId,
       method: ctx.method,
       route: ctx.route,
-      path: redactor.text(ctx.req.url ?? ''),
+      path: redactor.text(safeDecode(ctx.req.url ?? '')),
       status: res.statusCode,
       latencyMs: Math.round(seconds * 1e6) / 1e3,
       client: redactor.tag('ip', ctx.clientIp),
-      req: { headers: pickHeaders(ctx.req) },
+      req: { headers: pickHeaders(ctx.req, redactor) },
     };
     if (ctx.policy) line.policy = ctx.policy;
     if (ctx.apiKey) line.apiKey = ctx.apiKey.id;
@@ -140,7 +140,7 @@ export function createApp(options: AppOptions): App {
       body: undefined,
       apiKey: undefined,
     };
-    if (draining) ctx.headers.connection = 'close';
+    res.lifecycle = lifecycle;
     res.once('close', () => logRequest(ctx));
     try {
       for (const stage of pipeline) {
@@ -173,7 +173,7 @@ export function createApp(options: AppOptions): App {
   );
 
   const drain = async (graceMs: number): Promise<void> => {
-    draining = true;
+    lifecycle.draining = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -194,13 +194,22 @@ const LOGGED_HEADERS = [
 ];
 
 /** Allow-listed request headers for the log line; secret ones are replaced by pino's `redact`. */
-function pickHeaders(req: IncomingMessage): Record<string, unknown> {
+function pickHeaders(req: IncomingMessage, redactor: Redactor): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const name of LOGGED_HEADERS) {
     const v = req.headers[name];
-    if (v !== undefined) out[name] = v;
+    if (v !== undefined) out[name] = typeof v === 'string' ? redactor.text(v) : v;
   }
   return out;
+}
+
+/** Percent-decodes a URL for pattern redaction (`%40` hides an e-mail's `@`); keeps it on bad escapes. */
+function safeDecode(url: string): string {
+  try {
+    return decodeURIComponent(url.replace(/\+/g, ' '));
+  } catch {
+    return url;
+  }
 }
 
 const CLIENT_ERROR_STATUS: Record<string, [number, string]> = {

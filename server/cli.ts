@@ -41,6 +41,7 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
     .option('--state <file>', 'state file', './state.json')
     .option('--retention <n>', 'newest events kept in the state', toInt('--retention', 1, 1_000_000), 10_000)
     .option('--redis <url>', 'share rate-limit budgets through Redis (redis://host:port)')
+    .option('--redis-prefix <prefix>', 'namespace for rate-limit keys in Redis', 'hc:rl')
     .option('--log-file <file>', 'write JSON log lines here instead of stdout')
     .option(
       '--trust-proxy <hops|cidrs>',
@@ -68,6 +69,7 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
         statePath: o.state,
         retention: o.retention,
         redisUrl: o.redis,
+        redisPrefix: o.redisPrefix,
         log: o.logFile ?? 'stdout',
         trustProxy: o.trustProxy,
         bodyLimit: o.bodyLimit,

@@ -28,7 +28,7 @@ function createLimiter(policy: Policy, limit: number, prefix: string, redis?: Re
  * A store backed by rate-limiter-flexible: in memory by default, or in Redis, where the increment is
  * one atomic Redis operation so that several server processes share one budget.
  */
-export function createRateLimitStore(redis?: Redis): RateLimitStore {
+export function createRateLimitStore(redis?: Redis, keyPrefix = 'hc:rl'): RateLimitStore {
   const limiters = new Map<string, Limiter>();
   const limiterFor = (name: PolicyName, limit: number): Limiter => {
     const id = `${name}:${limit}`;
@@ -36,7 +36,7 @@ export function createRateLimitStore(redis?: Redis): RateLimitStore {
     if (!limiter) {
       const policy = POLICIES[name];
       // An override gets its own key space so it never shares a counter with the base policy.
-      const prefix = limit === policy.limit ? `hc:rl:${name}` : `hc:rl:${name}:${limit}`;
+      const prefix = limit === policy.limit ? `${keyPrefix}:${name}` : `${keyPrefix}:${name}:${limit}`;
       limiter = createLimiter(policy, limit, prefix, redis);
       limiters.set(id, limiter);
     }

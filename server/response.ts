@@ -8,10 +8,13 @@ import { type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from '
 export class HardenedResponse<Req extends IncomingMessage = IncomingMessage> extends ServerResponse<Req> {
   /** process.hrtime.bigint() when the request arrived. */
   startedAt: bigint = process.hrtime.bigint();
+  /** Shared with the app: once the server drains, responses announce `Connection: close`. */
+  lifecycle: { draining: boolean } | undefined;
 
   // biome-ignore lint/suspicious/noExplicitAny: mirrors Node's overloaded signature
   override writeHead(statusCode: number, ...rest: any[]): this {
     const latency = latencyMsSince(this.startedAt);
+    if (this.lifecycle?.draining) this.shouldKeepAlive = false;
     const last = rest[rest.length - 1];
     if (last !== null && typeof last === 'object' && !Array.isArray(last)) {
       (last as OutgoingHttpHeaders)['x-latency-ms'] = latency;

@@ -25,6 +25,8 @@ export interface ServerOptions {
   statePath?: string | undefined;
   retention?: number;
   redisUrl?: string | undefined;
+  /** Namespace of rate-limit keys in Redis, so several deployments can share one Redis. */
+  redisPrefix?: string | undefined;
   /** Log destination: a file path, 'stdout', or 'silent'. */
   log?: string;
   trustProxy?: string | undefined;
@@ -82,7 +84,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const app = createApp({
     routes,
     deps,
-    rateLimitStore: createRateLimitStore(redis),
+    rateLimitStore: createRateLimitStore(redis, options.redisPrefix),
     metrics,
     logger,
     redactor,
