@@ -41,7 +41,7 @@ describe('policy limits (memory store)', () => {
       title: 'Too Many Requests',
       request_id: r.headers['x-request-id'],
     });
-    expect(r.headers.ratelimit).toBe('"export";r=0;t=' + retry);
+    expect(r.headers.ratelimit).toBe(`"export";r=0;t=${retry}`);
   });
 
   it('isolates policies: default is untouched after export is spent', async () => {

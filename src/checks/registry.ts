@@ -1,0 +1,50 @@
+import { latencyFormat, latencyPlausible, latencyPresent } from './contract-latency.js';
+import {
+  requestIdEcho,
+  requestIdFormat,
+  requestIdInjection,
+  requestIdPresent,
+  requestIdUnique,
+} from './contract-request-id.js';
+import type { CheckDef } from './define.js';
+import { errorContentType, errorCorrelation, errorNoLeak, errorSchema } from './errors.js';
+import { liveness, readiness } from './health.js';
+import { logRedaction } from './logs.js';
+import { RATELIMIT_CHECKS } from './ratelimit/index.js';
+import { cacheControl, cors, csp, fingerprint, framing, hsts, nosniff } from './security.js';
+import { SLO_CHECKS } from './slo.js';
+
+/** Version of the rule set; bumped whenever a rule's verdict can change. Printed in every report. */
+export const RULES_VERSION = '2026.11.1';
+
+/** Every check, in report order. Plain data: nothing registers itself at import time. */
+export const CHECKS: readonly CheckDef[] = [
+  requestIdPresent,
+  requestIdFormat,
+  requestIdUnique,
+  requestIdEcho,
+  requestIdInjection,
+  latencyPresent,
+  latencyFormat,
+  latencyPlausible,
+  ...RATELIMIT_CHECKS,
+  nosniff,
+  hsts,
+  framing,
+  cacheControl,
+  fingerprint,
+  cors,
+  csp,
+  errorSchema,
+  errorCorrelation,
+  errorNoLeak,
+  errorContentType,
+  logRedaction,
+  liveness,
+  readiness,
+  ...SLO_CHECKS,
+];
+
+export function findCheck(id: string): CheckDef | undefined {
+  return CHECKS.find((c) => c.id === id);
+}

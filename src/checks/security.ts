@@ -1,0 +1,386 @@
+import type { CheckDef, Finding } from './define.js';
+import { byEndpoint, excerpt, header, headerValues, responded, statusList } from './util.js';
+
+type Responded = ReturnType<typeof responded>[number];
+
+/** Runs `judge` on every response of each endpoint; the first non-pass verdict speaks for the endpoint. */
+function perEndpoint(
+  exchanges: Responded[],
+  judge: (e: Responded) => Omit<Finding, 'endpoint'> | undefined,
+  ok: (endpoint: string, es: Responded[]) => Omit<Finding, 'endpoint'>,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const [endpoint, es] of byEndpoint(exchanges)) {
+    const verdicts = es.map(judge).filter((v): v is Omit<Finding, 'endpoint'> => v !== undefined);
+    const worst = verdicts.find((v) => v.status === 'fail') ?? verdicts.find((v) => v.status === 'warn');
+    out.push({ ...(worst ?? ok(endpoint, es)), endpoint });
+  }
+  return out;
+}
+
+const OWASP = 'OWASP REST Security Cheat Sheet; OWASP Secure Headers Project';
+
+export const nosniff: CheckDef = {
+  id: 'security.nosniff',
+  category: 'security',
+  severity: 'error',
+  title: 'X-Content-Type-Options: nosniff',
+  rule: 'Every response carries X-Content-Type-Options whose value, trimmed and lower-cased, is exactly `nosniff`.',
+  why: 'Without it browsers may sniff a JSON or error body as HTML or script and execute it.',
+  fix: '- Express: `helmet()` (or `res.set("X-Content-Type-Options", "nosniff")`).\n- Fastify: `@fastify/helmet`.\n- nginx: `add_header X-Content-Type-Options nosniff always;`',
+  source: `${OWASP}; MDN Observatory x-content-type-options; RULES.md SEC-2`,
+  needs: ['endpoints', 'not-found'],
+  messages: {
+    ok: '{endpoint}: nosniff on every response',
+    missing:
+      '{endpoint}: X-Content-Type-Options missing (status {statuses}); add `X-Content-Type-Options: nosniff` to all responses, errors included',
+    bad: '{endpoint}: X-Content-Type-Options is "{value}", expected exactly "nosniff"',
+  },
+  evaluate(ctx) {
+    return perEndpoint(
+      responded(ctx.exchanges),
+      (e) => {
+        const v = header(e, 'x-content-type-options');
+        if (v === undefined)
+          return {
+            status: 'fail',
+            messageId: 'missing',
+            data: { statuses: e.response.status },
+            expected: 'nosniff',
+            actual: null,
+          };
+        if (v.trim().toLowerCase() !== 'nosniff')
+          return {
+            status: 'fail',
+            messageId: 'bad',
+            data: { value: excerpt(v) },
+            expected: 'nosniff',
+            actual: v,
+          };
+        return undefined;
+      },
+      () => ({ status: 'pass', messageId: 'ok' }),
+    );
+  },
+};
+
+/** Observatory's six-month threshold (MDN Observatory strict-transport-security). */
+export const HSTS_MIN_AGE = 15_552_000;
+
+export const hsts: CheckDef = {
+  id: 'security.hsts',
+  category: 'security',
+  severity: 'error',
+  title: 'Strict-Transport-Security on HTTPS',
+  rule: `HTTPS targets send exactly one Strict-Transport-Security header with max-age ≥ ${HSTS_MIN_AGE} (six months); plain-HTTP targets are not judged.`,
+  why: 'HSTS stops downgrade and cookie-stripping attacks after the first visit.',
+  fix: '- Express: `helmet.hsts({ maxAge: 31536000, includeSubDomains: true })`.\n- nginx: `add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;`\n- Behind a TLS terminator, set it at the terminator.',
+  source: 'RFC 6797; MDN Observatory strict-transport-security; RULES.md SEC-5',
+  needs: ['endpoints'],
+  messages: {
+    http: 'target is plain HTTP; HSTS applies to HTTPS only (serve the API over HTTPS in production)',
+    ok: '{endpoint}: HSTS max-age={age}{extra}',
+    missing:
+      '{endpoint}: no Strict-Transport-Security on an HTTPS response; add `max-age=31536000; includeSubDomains`',
+    twice: '{endpoint}: Strict-Transport-Security is set twice ("{value}"); set it in one layer only',
+    short: '{endpoint}: HSTS max-age={age} is below {min} (six months); use 31536000',
+    bad: '{endpoint}: HSTS "{value}" has no valid max-age',
+  },
+  evaluate(ctx) {
+    if (ctx.target.protocol !== 'https:') return [{ status: 'skip', messageId: 'http' }];
+    return perEndpoint(
+      responded(ctx.exchanges),
+      (e) => {
+        const values = headerValues(e, 'strict-transport-security');
+        if (values.length === 0)
+          return { status: 'fail', messageId: 'missing', expected: `max-age>=${HSTS_MIN_AGE}`, actual: null };
+        const v = values.join(', ');
+        if (values.length > 1 || v.includes(','))
+          return { status: 'fail', messageId: 'twice', data: { value: excerpt(v) }, actual: v };
+        const m = /(?:^|;)\s*max-age\s*=\s*"?(\d+)"?\s*(?:;|$)/i.exec(v);
+        if (!m) return { status: 'fail', messageId: 'bad', data: { value: excerpt(v) }, actual: v };
+        const age = Number(m[1]);
+        if (age < HSTS_MIN_AGE)
+          return { status: 'fail', messageId: 'short', data: { age, min: HSTS_MIN_AGE }, actual: age };
+        return undefined;
+      },
+      (_endpoint, es) => {
+        const v = header(es[0]!, 'strict-transport-security') ?? '';
+        const age = /max-age\s*=\s*"?(\d+)/i.exec(v)?.[1];
+        const extra = [
+          /includesubdomains/i.test(v) ? 'includeSubDomains' : '',
+          /preload/i.test(v) ? 'preload' : '',
+        ]
+          .filter(Boolean)
+          .join(', ');
+        return { status: 'pass', messageId: 'ok', data: { age, extra: extra ? ` (${extra})` : '' } };
+      },
+    );
+  },
+};
+
+function frameAncestors(csp: string | undefined): string | undefined {
+  if (!csp) return undefined;
+  for (const directive of csp.split(';')) {
+    const [name, ...rest] = directive.trim().split(/\s+/);
+    if (name?.toLowerCase() === 'frame-ancestors') return rest.join(' ').toLowerCase();
+  }
+  return undefined;
+}
+
+export const framing: CheckDef = {
+  id: 'security.framing',
+  category: 'security',
+  severity: 'error',
+  title: 'Framing is denied',
+  rule: "Responses carry `Content-Security-Policy: frame-ancestors 'none'` or `X-Frame-Options: DENY`; SAMEORIGIN or 'self' is a warning; anything else fails.",
+  why: 'A response rendered inside a hostile frame enables clickjacking; API error pages are rendered by browsers too.',
+  fix: "- Express: `helmet()` sets `X-Frame-Options: SAMEORIGIN`; prefer `helmet.frameguard({ action: 'deny' })`.\n- nginx: `add_header X-Frame-Options DENY always;` or `add_header Content-Security-Policy \"frame-ancestors 'none'\" always;`",
+  source: `${OWASP}; MDN Observatory x-frame-options; RULES.md SEC-4`,
+  needs: ['endpoints'],
+  messages: {
+    ok: '{endpoint}: framing denied ({how})',
+    weak: "{endpoint}: framing allowed from the same origin ({how}); use DENY / frame-ancestors 'none' for an API",
+    missing:
+      '{endpoint}: no X-Frame-Options and no CSP frame-ancestors (status {statuses}); add `X-Frame-Options: DENY`',
+    invalid: '{endpoint}: X-Frame-Options "{value}" is not valid (DENY or SAMEORIGIN)',
+  },
+  evaluate(ctx) {
+    return perEndpoint(
+      responded(ctx.exchanges),
+      (e) => {
+        const fa = frameAncestors(header(e, 'content-security-policy'));
+        const xfo = header(e, 'x-frame-options')?.trim().toUpperCase();
+        if (fa === "'none'") return undefined;
+        if (xfo === 'DENY') return undefined;
+        if (fa === "'self'" || xfo === 'SAMEORIGIN' || xfo?.startsWith('ALLOW-FROM')) {
+          return {
+            status: 'warn',
+            messageId: 'weak',
+            data: { how: fa ? `frame-ancestors ${fa}` : `X-Frame-Options ${xfo}` },
+          };
+        }
+        if (xfo !== undefined)
+          return { status: 'fail', messageId: 'invalid', data: { value: excerpt(xfo) }, actual: xfo };
+        if (fa !== undefined)
+          return { status: 'warn', messageId: 'weak', data: { how: `frame-ancestors ${fa}` } };
+        return {
+          status: 'fail',
+          messageId: 'missing',
+          data: { statuses: e.response.status },
+          expected: 'X-Frame-Options: DENY',
+          actual: null,
+        };
+      },
+      (_endpoint, es) => {
+        const e = es[0]!;
+        const how =
+          frameAncestors(header(e, 'content-security-policy')) === "'none'"
+            ? "frame-ancestors 'none'"
+            : 'X-Frame-Options DENY';
+        return { status: 'pass', messageId: 'ok', data: { how } };
+      },
+    );
+  },
+};
+
+export const cacheControl: CheckDef = {
+  id: 'security.cache-control',
+  category: 'security',
+  severity: 'error',
+  title: 'Cache-Control: no-store',
+  rule: 'API responses, and every error response, carry Cache-Control with `no-store`.',
+  why: 'Shared caches and browsers may otherwise store personal data or error responses (429s must never be cached, RFC 6585 §4).',
+  fix: '- Express: `res.set("Cache-Control", "no-store")` in a middleware (helmet does not set it).\n- Fastify: `reply.header("cache-control", "no-store")` in an onSend hook.\n- nginx: `add_header Cache-Control "no-store" always;`\n- Public, cacheable GETs can be exempted in harden-check.config.json (`checks.cacheable`).',
+  source: `${OWASP}; RFC 9111 §5.2.2.5; RFC 6585 §4; RULES.md SEC-3, RL-11`,
+  needs: ['endpoints', 'not-found'],
+  messages: {
+    ok: '{endpoint}: no-store on every response',
+    missing: '{endpoint}: Cache-Control is {value} on status {statuses}; send `Cache-Control: no-store`',
+  },
+  evaluate(ctx) {
+    return perEndpoint(
+      responded(ctx.exchanges),
+      (e) => {
+        const v = header(e, 'cache-control');
+        if (v && /(^|,)\s*no-store\s*(,|$)/i.test(v)) return undefined;
+        return {
+          status: 'fail',
+          messageId: 'missing',
+          data: { value: v === undefined ? 'absent' : `"${excerpt(v)}"`, statuses: e.response.status },
+          expected: 'no-store',
+          actual: v ?? null,
+        };
+      },
+      () => ({ status: 'pass', messageId: 'ok' }),
+    );
+  },
+};
+
+/** OWASP Secure Headers Project removal list (ci/headers_remove.json), the common ones. */
+const FINGERPRINT_HEADERS = [
+  'x-aspnet-version',
+  'x-aspnetmvc-version',
+  'x-php-version',
+  'x-generator',
+  'x-drupal-cache',
+  'x-drupal-dynamic-cache',
+  'x-runtime',
+  'x-version',
+  'x-backend-server',
+  'x-server',
+  'sourcemap',
+  'x-sourcemap',
+];
+
+export const fingerprint: CheckDef = {
+  id: 'security.fingerprint',
+  category: 'security',
+  severity: 'error',
+  title: 'No technology fingerprints',
+  rule: 'No X-Powered-By; the Server header, if any, carries no version; no other version-revealing headers (OWASP removal list).',
+  why: 'Version banners tell attackers which known vulnerabilities to try first.',
+  fix: '- Express: `app.disable("x-powered-by")` (or helmet).\n- nginx: `server_tokens off;`\n- Apache: `ServerTokens Prod`.\n- PHP: `expose_php = Off`.',
+  source: 'OWASP Secure Headers Project headers_remove.json; RULES.md SEC-8',
+  needs: ['endpoints', 'not-found'],
+  messages: {
+    ok: '{endpoint}: no fingerprinting headers',
+    poweredBy:
+      '{endpoint}: X-Powered-By: {value} reveals the stack; remove it (Express: app.disable("x-powered-by"))',
+    serverVersion:
+      '{endpoint}: Server: {value} carries a version; send no version (nginx: server_tokens off)',
+    other: '{endpoint}: {name}: {value} reveals implementation details; remove it',
+  },
+  evaluate(ctx) {
+    return perEndpoint(
+      responded(ctx.exchanges),
+      (e) => {
+        const powered = header(e, 'x-powered-by');
+        if (powered !== undefined)
+          return {
+            status: 'fail',
+            messageId: 'poweredBy',
+            data: { value: excerpt(powered) },
+            actual: powered,
+          };
+        const server = header(e, 'server');
+        if (server !== undefined && /\d/.test(server)) {
+          return {
+            status: 'warn',
+            messageId: 'serverVersion',
+            data: { value: excerpt(server) },
+            actual: server,
+          };
+        }
+        const name =
+          FINGERPRINT_HEADERS.find((h) => header(e, h) !== undefined) ??
+          Object.keys(e.response.headers).find((h) => h.startsWith('x-b3-'));
+        if (name)
+          return {
+            status: 'warn',
+            messageId: 'other',
+            data: { name, value: excerpt(header(e, name) ?? '') },
+            actual: name,
+          };
+        return undefined;
+      },
+      () => ({ status: 'pass', messageId: 'ok' }),
+    );
+  },
+};
+
+export const CORS_PROBE_ORIGIN = 'https://harden-check.invalid';
+
+export const cors: CheckDef = {
+  id: 'security.cors',
+  category: 'security',
+  severity: 'error',
+  title: 'CORS does not trust any origin with credentials',
+  rule: 'Never `Access-Control-Allow-Origin: *` together with credentials, and never a reflected arbitrary origin with `Access-Control-Allow-Credentials: true`.',
+  why: 'A reflected origin with credentials lets any website read authenticated API responses in a victim’s browser.',
+  fix: '- Express `cors`: pass an explicit allow-list (`origin: ["https://app.example.com"]`), never `origin: true` with `credentials: true`.\n- Fastify `@fastify/cors`: same, `origin` as a list.\n- nginx: map allowed origins explicitly instead of `$http_origin`.',
+  source: 'Fetch standard (CORS protocol); MDN Observatory cors; OWASP REST sheet; RULES.md SEC-7',
+  needs: ['cors'],
+  messages: {
+    ok: '{endpoint}: an untrusted origin gets no CORS grant',
+    wildcard:
+      '{endpoint}: Access-Control-Allow-Origin: * (public); fine for public data, never with credentials',
+    reflectedCreds:
+      '{endpoint}: the untrusted origin {origin} is reflected with Access-Control-Allow-Credentials: true; any site can read authenticated responses — use an allow-list',
+    wildcardCreds:
+      '{endpoint}: Access-Control-Allow-Origin: * with credentials is invalid and signals an over-broad policy; use an allow-list',
+    reflected:
+      '{endpoint}: the untrusted origin {origin} is reflected in Access-Control-Allow-Origin (no credentials); restrict to an allow-list',
+    none: 'no CORS probe responses to judge',
+  },
+  evaluate(ctx) {
+    const es = responded(ctx.exchanges, ['cors-preflight', 'cors-simple']);
+    if (es.length === 0) return [{ status: 'skip', messageId: 'none' }];
+    return perEndpoint(
+      es,
+      (e) => {
+        const acao = header(e, 'access-control-allow-origin')?.trim();
+        const creds = header(e, 'access-control-allow-credentials')?.trim().toLowerCase() === 'true';
+        if (acao === undefined) return undefined;
+        if (acao === '*' && creds)
+          return { status: 'fail', messageId: 'wildcardCreds', actual: { acao, credentials: true } };
+        if (acao === CORS_PROBE_ORIGIN && creds) {
+          return {
+            status: 'fail',
+            messageId: 'reflectedCreds',
+            data: { origin: CORS_PROBE_ORIGIN },
+            actual: { acao, credentials: true },
+          };
+        }
+        if (acao === CORS_PROBE_ORIGIN)
+          return {
+            status: 'warn',
+            messageId: 'reflected',
+            data: { origin: CORS_PROBE_ORIGIN },
+            actual: acao,
+          };
+        if (acao === '*') return { status: 'pass', messageId: 'wildcard', actual: acao };
+        return undefined;
+      },
+      () => ({ status: 'pass', messageId: 'ok' }),
+    );
+  },
+};
+
+export const csp: CheckDef = {
+  id: 'security.csp',
+  category: 'security',
+  severity: 'warning',
+  title: "CSP default-src 'none' for API responses",
+  rule: "JSON API responses carry `Content-Security-Policy: default-src 'none'` (a warning, not a failure).",
+  why: 'If a response is ever rendered as a document (an error page, a sniffed body), nothing in it may load or run.',
+  fix: "- Express: `helmet.contentSecurityPolicy({ directives: { defaultSrc: [\"'none'\"], frameAncestors: [\"'none'\"] } })`.\n- nginx: `add_header Content-Security-Policy \"default-src 'none'; frame-ancestors 'none'\" always;`",
+  source: `${OWASP}; RULES.md SEC-12`,
+  needs: ['endpoints'],
+  messages: {
+    ok: "{endpoint}: CSP default-src 'none'",
+    missing:
+      "{endpoint}: no Content-Security-Policy (status {statuses}); send `default-src 'none'` on API responses",
+    weak: '{endpoint}: CSP "{value}" lacks default-src \'none\'',
+  },
+  evaluate(ctx) {
+    return perEndpoint(
+      responded(ctx.exchanges),
+      (e) => {
+        const v = header(e, 'content-security-policy');
+        if (v === undefined)
+          return {
+            status: 'warn',
+            messageId: 'missing',
+            data: { statuses: statusList([e]) },
+            expected: "default-src 'none'",
+            actual: null,
+          };
+        if (!/(^|;)\s*default-src\s+'none'\s*(;|$)/i.test(v))
+          return { status: 'warn', messageId: 'weak', data: { value: excerpt(v) }, actual: v };
+        return undefined;
+      },
+      () => ({ status: 'pass', messageId: 'ok' }),
+    );
+  },
+};

@@ -1,0 +1,68 @@
+import type { Exchange, ProbePurpose } from '../types.js';
+
+type Responded = Exchange & { response: NonNullable<Exchange['response']> };
+
+/** Exchanges that got an HTTP response (transport failures are judged by the SLO phase). */
+export function responded(exchanges: readonly Exchange[], purposes?: readonly ProbePurpose[]): Responded[] {
+  return exchanges.filter(
+    (e): e is Responded =>
+      e.response !== undefined && (purposes === undefined || purposes.includes(e.purpose)),
+  );
+}
+
+/** All values of a response header (lower-case name). */
+export function headerValues(e: Responded, name: string): string[] {
+  const v = e.response.headers[name];
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** The single value of a header, or undefined (absent); repeated headers are joined with ", ". */
+export function header(e: Responded, name: string): string | undefined {
+  const values = headerValues(e, name);
+  return values.length === 0 ? undefined : values.join(', ');
+}
+
+/** Groups exchanges by endpoint label, keeping first-seen order. */
+export function byEndpoint<T extends Exchange>(exchanges: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const e of exchanges) {
+    const list = map.get(e.endpoint);
+    if (list) list.push(e);
+    else map.set(e.endpoint, [e]);
+  }
+  return map;
+}
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Purposes where harden-check itself sent an X-Request-ID. */
+export const CLIENT_ID_PURPOSES: readonly ProbePurpose[] = ['echo-id', 'hostile-id'];
+
+/** Parses a JSON body; undefined when it is not JSON. */
+export function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The media type of a Content-Type value, lower-cased, without parameters. */
+export function mediaType(value: string | undefined): string | undefined {
+  return value?.split(';', 1)[0]?.trim().toLowerCase() || undefined;
+}
+
+export function isJsonMedia(type: string | undefined): boolean {
+  return type === 'application/json' || (type?.startsWith('application/') === true && type.endsWith('+json'));
+}
+
+/** Short, printable excerpt of a value for messages (never longer than `max`). */
+export function excerpt(value: string, max = 60): string {
+  const clean = value.replace(/[\r\n\t]/g, ' ');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+export function statusList(es: readonly Responded[]): string {
+  return [...new Set(es.map((e) => e.response.status))].join(', ');
+}

@@ -1,0 +1,28 @@
+/** Flags as the CLI (or a programmatic caller) passes them; all optional, merged over the config file. */
+export interface Flags {
+  config?: string;
+  endpoint?: string[];
+  openapi?: string;
+  header?: string[];
+  loadHeader?: string[];
+  checks?: string;
+  skip?: string;
+  sloP95?: number;
+  sloP99?: number;
+  sloErrorRate?: number;
+  sloAvailability?: number;
+  rate?: number;
+  duration?: number;
+  connections?: number;
+  requests?: number;
+  polite?: boolean;
+  rateLimitProbe?: boolean;
+  waitForReset?: boolean;
+  sourceAddress?: string[];
+  timeout?: number;
+  insecure?: boolean;
+  strict?: boolean;
+  errorSchema?: string;
+  logFile?: string;
+  logCommand?: string;
+}

@@ -1,0 +1,65 @@
+import hdr from 'hdr-histogram-js';
+import type { Percentiles } from '../types.js';
+
+export type Histogram = hdr.Histogram;
+
+/** 1 µs to 60 s at 3 significant digits (RULES.md SLO-2); values are recorded in microseconds. */
+export const HISTOGRAM_SETTINGS = {
+  lowestDiscernibleValue: 1,
+  highestTrackableValue: 60_000_000,
+  numberOfSignificantValueDigits: 3 as const,
+};
+
+export function createHistogram(): Histogram {
+  return hdr.build({ ...HISTOGRAM_SETTINGS, bitBucketSize: 'packed', useWebAssembly: false });
+}
+
+/** Records microseconds, clamped into the trackable range (a 90 s stall counts as 60 s, never lost). */
+export function recordMicros(h: Histogram, micros: number): void {
+  const v = Math.round(micros);
+  h.recordValue(v < 0 ? 0 : Math.min(v, HISTOGRAM_SETTINGS.highestTrackableValue));
+}
+
+/** p50/p90/p95/p99/p99.9/max in milliseconds (3 decimals). */
+export function percentilesMs(h: Histogram): Percentiles {
+  const ms = (us: number) => Math.round(us) / 1000;
+  if (h.totalCount === 0) return { p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+  return {
+    p50: ms(h.getValueAtPercentile(50)),
+    p90: ms(h.getValueAtPercentile(90)),
+    p95: ms(h.getValueAtPercentile(95)),
+    p99: ms(h.getValueAtPercentile(99)),
+    p999: ms(h.getValueAtPercentile(99.9)),
+    max: ms(h.maxValue),
+  };
+}
+
+/** Compressed base64 encoding of HdrHistogram (interoperable with the Java/C/Go implementations). */
+export function encodeHistogram(h: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(base64: string): Histogram {
+  return hdr.decodeFromCompressedBase64(base64, 'packed', false);
+}
+
+/** Share of recorded values strictly above `micros`. */
+export function shareAbove(h: Histogram, micros: number): number {
+  if (h.totalCount === 0) return 0;
+  return (h.totalCount - countAtOrBelow(h, micros)) / h.totalCount;
+}
+
+function countAtOrBelow(h: Histogram, micros: number): number {
+  // Binary search for the largest percentile whose value is ≤ micros; exact to the histogram's
+  // resolution (3 significant digits), since getValueAtPercentile walks the same buckets.
+  if (h.maxValue <= micros) return h.totalCount;
+  if (h.minNonZeroValue > micros) return 0;
+  let lo = 0;
+  let hi = 100;
+  for (let i = 0; i < 40; i++) {
+    const mid = (lo + hi) / 2;
+    if (h.getValueAtPercentile(mid) <= micros) lo = mid;
+    else hi = mid;
+  }
+  return Math.round((lo / 100) * h.totalCount);
+}

@@ -1,0 +1,147 @@
+import type { CheckContext } from '../checks/define.js';
+import { toResults } from '../checks/define.js';
+import { RULES_VERSION } from '../checks/registry.js';
+import { SLO_CHECKS } from '../checks/slo.js';
+import { decideVerdict, summarize } from '../engine/verdict.js';
+import {
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  type Histogram,
+  percentilesMs,
+} from '../load/histogram.js';
+import { evidenceFromSummary } from '../load/summarize.js';
+import type { CheckResult, LatencySummary, Report, SloTargets } from '../types.js';
+import { VERSION } from '../version.js';
+
+function addInto(target: Histogram, base64: string | undefined): void {
+  if (typeof base64 === 'string' && base64.length > 0) target.add(decodeHistogram(base64));
+}
+
+function sumRecords(records: Array<Record<string, number> | undefined>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of records) for (const [k, v] of Object.entries(r ?? {})) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+/** Merges `latency` sections exactly: HDR histograms are added bucket by bucket, counts summed. */
+export function mergeLatency(sections: LatencySummary[]): LatencySummary {
+  const client = createHistogram();
+  const uncorrected = createHistogram();
+  const server = createHistogram();
+  const endpoints = new Map<
+    string,
+    { h: Histogram; requests: number; errors: number; successes: number; rateLimited: number }
+  >();
+  for (const s of sections) {
+    addInto(client, s.histogram);
+    addInto(uncorrected, s.uncorrectedHistogram as string | undefined);
+    addInto(server, s.serverHistogram as string | undefined);
+    for (const [label, ep] of Object.entries(
+      (s.endpoints ?? {}) as Record<
+        string,
+        { histogram: string; requests: number; errors: number; successes?: number; rateLimited?: number }
+      >,
+    )) {
+      let m = endpoints.get(label);
+      if (!m) {
+        m = { h: createHistogram(), requests: 0, errors: 0, successes: 0, rateLimited: 0 };
+        endpoints.set(label, m);
+      }
+      addInto(m.h, ep.histogram);
+      m.requests += ep.requests;
+      m.errors += ep.errors;
+      m.successes += ep.successes ?? ep.requests - ep.errors;
+      m.rateLimited += ep.rateLimited ?? 0;
+    }
+  }
+  const sum = (k: 'requests' | 'errors' | 'rateLimited') => sections.reduce((a, s) => a + s[k], 0);
+  const lags = sections.map((s) => (s.clientLagMs ?? { p99: 0, max: 0 }) as { p99: number; max: number });
+  const notes = sections.map((s) => s.politeNote).filter((n): n is string => typeof n === 'string');
+  return {
+    requests: sum('requests'),
+    errors: sum('errors'),
+    rateLimited: sum('rateLimited'),
+    // Machines ran in parallel: their throughputs add up.
+    throughputRps: Math.round(sections.reduce((a, s) => a + s.throughputRps, 0) * 10) / 10,
+    clientMs: percentilesMs(client),
+    serverMs: percentilesMs(server),
+    histogram: encodeHistogram(client),
+    model: sections[0]?.model ?? 'open',
+    requestedRps: sections.every((s) => typeof s.requestedRps === 'number')
+      ? sections.reduce((a, s) => a + (s.requestedRps as number), 0)
+      : null,
+    durationSec: Math.max(...sections.map((s) => Number(s.durationSec ?? 0))),
+    uncorrectedMs: percentilesMs(uncorrected),
+    uncorrectedHistogram: encodeHistogram(uncorrected),
+    serverHistogram: encodeHistogram(server),
+    statusCodes: sumRecords(sections.map((s) => s.statusCodes as Record<string, number> | undefined)),
+    transportErrors: sumRecords(sections.map((s) => s.transportErrors as Record<string, number> | undefined)),
+    successes: sections.reduce((a, s) => a + Number(s.successes ?? s.requests - s.rateLimited - s.errors), 0),
+    clientLagMs: { p99: Math.max(0, ...lags.map((l) => l.p99)), max: Math.max(0, ...lags.map((l) => l.max)) },
+    ...(notes.length ? { politeNote: notes[0] } : {}),
+    mergedFrom: sections.length,
+    endpoints: Object.fromEntries(
+      [...endpoints].map(([label, m]) => [
+        label,
+        {
+          requests: m.requests,
+          errors: m.errors,
+          successes: m.successes,
+          rateLimited: m.rateLimited,
+          clientMs: percentilesMs(m.h),
+          histogram: encodeHistogram(m.h),
+        },
+      ]),
+    ),
+  };
+}
+
+/**
+ * Merges reports from several machines: latency merged exactly, SLO checks re-evaluated on the
+ * merged data, other checks kept once each (identical findings from several machines collapse).
+ */
+export function mergeReports(
+  reports: Report[],
+  options: { slo?: SloTargets; strict?: boolean; endpointSlo?: Record<string, Partial<SloTargets>> } = {},
+): Report {
+  const slo = options.slo ?? reports[0]!.slo;
+  const seen = new Set<string>();
+  const kept: CheckResult[] = [];
+  for (const r of reports) {
+    for (const c of r.checks) {
+      if (c.category === 'slo') continue;
+      const key = `${c.id}|${c.endpoint ?? ''}|${c.status}|${c.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        kept.push(c);
+      }
+    }
+  }
+  const sections = reports.map((r) => r.latency).filter((l): l is LatencySummary => l !== undefined);
+  const latency = sections.length > 0 ? mergeLatency(sections) : undefined;
+  const ctx = {
+    exchanges: [],
+    slo,
+    endpointSlo: options.endpointSlo ?? {},
+    ...(latency ? { latency: evidenceFromSummary(latency) } : {}),
+  } as unknown as CheckContext;
+  const sloResults = SLO_CHECKS.flatMap((check) => toResults(check, check.evaluate(ctx)));
+  const checks = [...kept, ...sloResults];
+  const targets = [...new Set(reports.map((r) => r.target))];
+  const started = reports.map((r) => r.startedAt).sort()[0]!;
+  return {
+    schemaVersion: 1,
+    tool: 'harden-check',
+    version: VERSION,
+    rulesVersion: RULES_VERSION,
+    target: targets.join(', '),
+    startedAt: started,
+    durationMs: Math.max(...reports.map((r) => r.durationMs)),
+    verdict: decideVerdict(checks, options.strict ?? false),
+    summary: summarize(checks),
+    checks,
+    ...(latency ? { latency } : {}),
+    slo,
+  };
+}

@@ -1,0 +1,56 @@
+import type { Report } from '../types.js';
+import { byCategory } from './group.js';
+
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
+
+/** Escapes text for XML 1.0 and drops characters XML cannot carry. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+}
+
+/**
+ * JUnit XML as GitLab, Jenkins and GitHub test reporters read it: one testsuite per category, one
+ * testcase per check result; fail → <failure>, skip → <skipped>, warn → passing with <system-out>.
+ */
+export function formatJunit(report: Report): string {
+  const seconds = (report.durationMs / 1000).toFixed(3);
+  const suites = byCategory(report.checks).map(([category, results]) => {
+    const failures = results.filter((r) => r.status === 'fail').length;
+    const skipped = results.filter((r) => r.status === 'skip').length;
+    const cases = results.map((r) => {
+      const name = escapeXml(r.endpoint ? `${r.id} [${r.endpoint}]` : r.id);
+      const msg = escapeXml(r.message);
+      const details = escapeXml(JSON.stringify({ expected: r.expected, actual: r.actual }));
+      const inner =
+        r.status === 'fail'
+          ? `<failure message="${msg}" type="${escapeXml(r.id)}">${details}</failure>`
+          : r.status === 'skip'
+            ? `<skipped message="${msg}"/>`
+            : r.status === 'warn'
+              ? `<system-out>WARNING: ${msg}</system-out>`
+              : `<system-out>${msg}</system-out>`;
+      return `    <testcase classname="harden-check.${category}" name="${name}" time="0">${inner}</testcase>`;
+    });
+    return [
+      `  <testsuite name="harden-check ${category}" tests="${results.length}" failures="${failures}" errors="0" skipped="${skipped}" time="0" timestamp="${report.startedAt.slice(0, 19)}">`,
+      ...cases,
+      '  </testsuite>',
+    ].join('\n');
+  });
+  const s = report.summary;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="harden-check ${escapeXml(report.target)} (rules ${report.rulesVersion})" tests="${report.checks.length}" failures="${s.fail}" errors="0" skipped="${s.skip}" time="${seconds}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
