@@ -120,7 +120,6 @@ export class LoadRunner extends EventEmitter {
     const target = this.plan.targets[this.sequence[index % this.sequence.length]!]!;
     const sentAt = performance.now();
     s.sent++;
-    this.inFlight++;
     return this.pool
       .request({
         method: target.method as 'GET',
@@ -156,10 +155,7 @@ export class LoadRunner extends EventEmitter {
             undefined,
           );
         },
-      )
-      .finally(() => {
-        this.inFlight--;
-      });
+      );
   }
 
   private runOpen(): Promise<void> {
