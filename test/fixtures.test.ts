@@ -6,7 +6,14 @@ import { type FixtureOptions, startFixture } from '../fixtures/api.js';
 import { runChecks } from '../src/index.js';
 import type { Report, Status } from '../src/types.js';
 
-const ENDPOINTS = ['GET /healthz', 'GET /readyz', 'GET /v1/info', 'GET /v1/forecast/summary', 'GET /v1/export', 'POST /v1/webhooks/events'];
+const ENDPOINTS = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /v1/info',
+  'GET /v1/forecast/summary',
+  'GET /v1/export',
+  'POST /v1/webhooks/events',
+];
 
 let dir: string;
 beforeAll(async () => {
@@ -17,7 +24,13 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 async function check(options: FixtureOptions, extra: Record<string, unknown> = {}): Promise<Report> {
   const fixture = await startFixture(options);
   try {
-    return await runChecks({ target: fixture.url, endpoint: ENDPOINTS, duration: 0, timeout: 5000, ...extra });
+    return await runChecks({
+      target: fixture.url,
+      endpoint: ENDPOINTS,
+      duration: 0,
+      timeout: 5000,
+      ...extra,
+    });
   } finally {
     await fixture.close();
   }
@@ -51,22 +64,54 @@ describe('a correct independent implementation', () => {
 type Case = [string, FixtureOptions, Record<string, 'fail' | 'warn'>, Record<string, unknown>?];
 
 const CASES: Case[] = [
-  ['no X-Request-ID on errors', { defects: { requestIdMissingOnErrors: true } }, { 'contract.request-id.present': 'fail' }],
-  ['hex request ids (nginx $request_id)', { defects: { requestIdHex: true } }, { 'contract.request-id.format': 'fail' }],
-  ['one constant request id', { defects: { requestIdConstant: true } }, { 'contract.request-id.unique': 'fail' }],
+  [
+    'no X-Request-ID on errors',
+    { defects: { requestIdMissingOnErrors: true } },
+    { 'contract.request-id.present': 'fail' },
+  ],
+  [
+    'hex request ids (nginx $request_id)',
+    { defects: { requestIdHex: true } },
+    { 'contract.request-id.format': 'fail' },
+  ],
+  [
+    'one constant request id',
+    { defects: { requestIdConstant: true } },
+    { 'contract.request-id.unique': 'fail' },
+  ],
   ['client ids not echoed', { defects: { requestIdNoEcho: true } }, { 'contract.request-id.echo': 'warn' }],
-  ['any client id reflected', { defects: { requestIdReflectAny: true } }, { 'contract.request-id.injection': 'fail' }],
+  [
+    'any client id reflected',
+    { defects: { requestIdReflectAny: true } },
+    { 'contract.request-id.injection': 'fail' },
+  ],
   ['no X-Latency-MS', { defects: { latencyMissing: true } }, { 'contract.latency.present': 'fail' }],
-  ['X-Latency-MS with a unit', { defects: { latencyFractional: true } }, { 'contract.latency.format': 'fail' }],
-  ['X-Latency-MS in microseconds', { defects: { latencyMicros: true } }, { 'contract.latency.plausible': 'fail' }],
+  [
+    'X-Latency-MS with a unit',
+    { defects: { latencyFractional: true } },
+    { 'contract.latency.format': 'fail' },
+  ],
+  [
+    'X-Latency-MS in microseconds',
+    { defects: { latencyMicros: true } },
+    { 'contract.latency.plausible': 'fail' },
+  ],
   ['no nosniff', { defects: { noNosniff: true } }, { 'security.nosniff': 'fail' }],
   ['no framing protection', { defects: { noFraming: true } }, { 'security.framing': 'fail' }],
   ['cacheable responses', { defects: { cacheable: true } }, { 'security.cache-control': 'fail' }],
   ['X-Powered-By', { defects: { poweredBy: true } }, { 'security.fingerprint': 'fail' }],
-  ['reflected origin with credentials', { defects: { corsReflectCredentials: true } }, { 'security.cors': 'fail' }],
+  [
+    'reflected origin with credentials',
+    { defects: { corsReflectCredentials: true } },
+    { 'security.cors': 'fail' },
+  ],
   ['no CSP', { defects: { noCsp: true } }, { 'security.csp': 'warn' }],
   ['ad-hoc JSON errors', { defects: { errorsAdHocJson: true } }, { 'errors.schema': 'fail' }],
-  ['problem body status differs from HTTP status', { defects: { errorsStatusMismatch: true } }, { 'errors.schema': 'fail' }],
+  [
+    'problem body status differs from HTTP status',
+    { defects: { errorsStatusMismatch: true } },
+    { 'errors.schema': 'fail' },
+  ],
   ['errors as text/plain', { defects: { errorsTextContentType: true } }, { 'errors.content-type': 'fail' }],
   ['stack traces in errors', { defects: { errorsStackTrace: true } }, { 'errors.no-leak': 'fail' }],
   ['errors without request id', { defects: { errorsNoRequestId: true } }, { 'errors.correlation': 'fail' }],
@@ -74,7 +119,11 @@ const CASES: Case[] = [
   ['no /readyz', { defects: { noReadyz: true } }, { 'health.readiness': 'warn' }],
   ['no rate-limit headers', { defects: { rlNoHeaders: true } }, { 'ratelimit.headers.present': 'fail' }],
   ['Reset in the past', { defects: { rlResetPast: true } }, { 'ratelimit.headers.format': 'fail' }],
-  ['Remaining never decreasing', { defects: { rlRemainingStuck: true } }, { 'ratelimit.remaining.decrements': 'fail' }],
+  [
+    'Remaining never decreasing',
+    { defects: { rlRemainingStuck: true } },
+    { 'ratelimit.remaining.decrements': 'fail' },
+  ],
 ];
 
 describe('each fixture is flagged for exactly its defect', () => {
@@ -88,7 +137,9 @@ describe('each fixture is flagged for exactly its defect', () => {
 
   it('logs.redaction fails on a log that records the Authorization header', async () => {
     const file = join(dir, 'leaky.log');
-    expectExactly(await check({ defects: { leakyLogFile: file } }, { logFile: file }), { 'logs.redaction': 'fail' });
+    expectExactly(await check({ defects: { leakyLogFile: file } }, { logFile: file }), {
+      'logs.redaction': 'fail',
+    });
   });
 
   it('logs.redaction passes on a log without secrets', async () => {
@@ -123,7 +174,15 @@ describe('rate-limit probe fixtures', () => {
     it(`${name}: passes every ratelimit check`, async () => {
       const r = await check(options, probe);
       expectExactly(r, {});
-      for (const id of ['ratelimit.headers.present', 'ratelimit.headers.format', 'ratelimit.enforced', 'ratelimit.429.contract', 'ratelimit.spoofing', 'ratelimit.isolation', 'ratelimit.per-ip']) {
+      for (const id of [
+        'ratelimit.headers.present',
+        'ratelimit.headers.format',
+        'ratelimit.enforced',
+        'ratelimit.429.contract',
+        'ratelimit.spoofing',
+        'ratelimit.isolation',
+        'ratelimit.per-ip',
+      ]) {
         expect(r.checks.find((c) => c.id === id)?.status, id).toBe('pass');
       }
     });
@@ -135,8 +194,16 @@ describe('rate-limit probe fixtures', () => {
     const { writeFile } = await import('node:fs/promises');
     await writeFile(config, JSON.stringify({ rateLimit: { requireLegacyHeaders: true } }));
     try {
-      const r = await runChecks({ target: fixture.url, endpoint: ENDPOINTS, duration: 0, config, checks: 'ratelimit' });
-      expect(r.checks.filter((c) => c.id === 'ratelimit.headers.present').every((c) => c.status === 'fail')).toBe(true);
+      const r = await runChecks({
+        target: fixture.url,
+        endpoint: ENDPOINTS,
+        duration: 0,
+        config,
+        checks: 'ratelimit',
+      });
+      expect(
+        r.checks.filter((c) => c.id === 'ratelimit.headers.present').every((c) => c.status === 'fail'),
+      ).toBe(true);
     } finally {
       await fixture.close();
     }

@@ -142,7 +142,8 @@ export const errorCorrelation: CheckDef = {
       '{endpoint}: body {member} "{body}" differs from X-Request-ID "{header}"; use the same id in both',
     absent:
       '{endpoint}: the {status} body has no request id member ({members}); add request_id equal to X-Request-ID',
-    noHeader: '{endpoint}: the body has {member} but the response has no X-Request-ID to compare with (see contract.request-id.present)',
+    noHeader:
+      '{endpoint}: the body has {member} but the response has no X-Request-ID to compare with (see contract.request-id.present)',
     noErrors: 'no JSON error bodies to judge',
   },
   evaluate(ctx) {

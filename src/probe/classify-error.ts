@@ -1,12 +1,14 @@
 /** Maps a transport failure to a stable code and one plain sentence. */
 export function classifyTransportError(err: unknown, timeoutMs: number): { code: string; message: string } {
   const e = err as {
-    code?: string;
+    code?: unknown;
     name?: string;
     message?: string;
-    cause?: { code?: string; message?: string };
+    cause?: { code?: unknown; message?: string };
   };
-  const code = e?.code ?? e?.cause?.code ?? e?.name ?? 'UNKNOWN';
+  // DOMException (AbortSignal.timeout) carries a numeric legacy `code`; only string codes are ours.
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const code = str(e?.code) ?? str(e?.cause?.code) ?? e?.name ?? 'UNKNOWN';
   const text = `${e?.message ?? ''} ${e?.cause?.message ?? ''}`;
   switch (code) {
     case 'ECONNREFUSED':

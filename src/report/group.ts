@@ -16,10 +16,3 @@ export const CATEGORY_TITLES: Record<Category, string> = {
   health: 'Health endpoints',
   slo: 'Latency and SLOs',
 };
-
-export const DOCS_BASE = 'https://github.com/harden-check/harden-check/blob/main/docs/checks.md';
-
-/** Anchor of a check in docs/checks.md. */
-export function docsLink(id: string): string {
-  return `${DOCS_BASE}#${id.replace(/[^a-z0-9-]/g, '')}`;
-}
