@@ -93,6 +93,12 @@ describe('junit', () => {
 });
 
 describe('markdown and text', () => {
+  it('text lists each flagged endpoint under its check', () => {
+    const text = FORMATTERS.text(failing, { color: false });
+    expect(text).toMatch(/^ {2}✗ security\.fingerprint +\d+ of \d+ endpoints flagged$/m);
+    expect(text).toMatch(/^ {6}✗ .*X-Powered-By: Express/m);
+  });
+
   it('markdown lists failures first and has a table per category', () => {
     const md = FORMATTERS.markdown(failing, { color: false });
     expect(md).toMatch(/^## harden-check: ❌ fail/);
@@ -108,7 +114,7 @@ describe('markdown and text', () => {
     expect(plain).toContain('distribution (client, corrected)');
     expect(FORMATTERS.text(report, { color: true })).toMatch(/\u001b\[/);
     const lines = plain.split('\n').filter((l) => /^ {2}[✓✗!-] /.test(l));
-    expect(lines).toHaveLength(report.checks.length);
+    expect(lines).toHaveLength(new Set(report.checks.map((c) => c.id)).size);
   });
 });
 

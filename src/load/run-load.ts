@@ -115,47 +115,61 @@ export class LoadRunner extends EventEmitter {
     };
   }
 
+  /**
+   * Sends one request through undici's dispatch API (no Readable per response). Service time counts
+   * from onRequestStart — when the request is written to a socket — so time spent queued behind
+   * busy connections shows in the corrected latency but not in the uncorrected one (wrk2's split).
+   */
   private fire(index: number, scheduledAt: number): Promise<void> {
     const s = this.stats;
     const target = this.plan.targets[this.sequence[index % this.sequence.length]!]!;
-    const sentAt = performance.now();
     s.sent++;
-    return this.pool
-      .request({
-        method: target.method as 'GET',
-        path: target.path,
-        headers: this.plan.headers,
-        signal: AbortSignal.timeout(this.plan.timeoutMs),
-      })
-      .then(
-        async (res) => {
-          const raw = res.headers['x-latency-ms'];
-          await res.body.dump({ limit: 8 * 1024 * 1024 }).catch(() => undefined);
-          const end = performance.now();
-          const serverMs = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
-          recordOutcome(
-            s,
-            target.label,
-            res.statusCode,
-            undefined,
-            (end - scheduledAt) * 1000,
-            (end - sentAt) * 1000,
-            serverMs,
-          );
+    return new Promise<void>((resolve) => {
+      let sentAt = performance.now();
+      let status = 0;
+      let serverMs: number | undefined;
+      let done = false;
+      const finish = (errorKind?: string) => {
+        if (done) return;
+        done = true;
+        const end = performance.now();
+        recordOutcome(
+          s,
+          target.label,
+          errorKind ? 0 : status,
+          errorKind,
+          (end - scheduledAt) * 1000,
+          (end - sentAt) * 1000,
+          serverMs,
+        );
+        resolve();
+      };
+      this.pool.dispatch(
+        {
+          origin: this.plan.origin,
+          method: target.method as 'GET',
+          path: target.path,
+          headers: this.plan.headers,
         },
-        (err) => {
-          const end = performance.now();
-          recordOutcome(
-            s,
-            target.label,
-            0,
-            classifyTransportError(err, this.plan.timeoutMs).code,
-            (end - scheduledAt) * 1000,
-            (end - sentAt) * 1000,
-            undefined,
-          );
+        {
+          onRequestStart() {
+            sentAt = performance.now();
+          },
+          onResponseStart(_controller, statusCode, headers) {
+            status = statusCode;
+            const raw = headers['x-latency-ms'];
+            serverMs = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
+          },
+          onResponseData() {},
+          onResponseEnd() {
+            finish();
+          },
+          onResponseError: (_controller, err) => {
+            finish(classifyTransportError(err, this.plan.timeoutMs).code);
+          },
         },
       );
+    });
   }
 
   private runOpen(): Promise<void> {

@@ -1,13 +1,28 @@
 import { Chalk } from 'chalk';
-import type { Report } from '../types.js';
+import type { CheckResult, Report, Status } from '../types.js';
 import type { FormatOptions } from './format.js';
 import { logBuckets } from './distribution.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
 import { fmtMs, percentileRows } from './latency-table.js';
 
 const SYMBOL = { pass: '✓', fail: '✗', warn: '!', skip: '-' } as const;
+const RANK = { fail: 3, warn: 2, pass: 1, skip: 0 } as const;
 
-/** The default terminal report: grouped by category, one line per check, then latency, then the verdict. */
+function byId(results: readonly CheckResult[]): Map<string, CheckResult[]> {
+  const map = new Map<string, CheckResult[]>();
+  for (const r of results) map.set(r.id, [...(map.get(r.id) ?? []), r]);
+  return map;
+}
+
+/** The status a check shows on its one line: the worst of its results (a lone skip stays skip). */
+function worstStatus(results: readonly CheckResult[]): Status {
+  return results.reduce<Status>((w, r) => (RANK[r.status] > RANK[w] ? r.status : w), 'skip');
+}
+
+/**
+ * The default terminal report: grouped by category, one line per check (its worst result; flagged
+ * endpoints listed under it), then latency, then the verdict.
+ */
 export function formatText(report: Report, options: FormatOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const paint = { pass: c.green, fail: c.red, warn: c.yellow, skip: c.gray } as const;
@@ -15,12 +30,22 @@ export function formatText(report: Report, options: FormatOptions): string {
     c.bold(`harden-check ${report.version} → ${report.target}`) + c.gray(`  (rules ${report.rulesVersion})`),
     '',
   ];
+  const idWidth = Math.max(0, ...report.checks.map((r) => r.id.length));
   for (const [category, results] of byCategory(report.checks)) {
     out.push(c.bold(CATEGORY_TITLES[category]));
-    for (const r of results) {
+    for (const [id, rs] of byId(results)) {
+      const worst = worstStatus(rs);
+      const flagged = rs.filter((r) => r.status === 'fail' || r.status === 'warn');
+      let summary: string;
+      if (rs.length === 1) summary = rs[0]!.message;
+      else if (flagged.length === 0 && rs.every((r) => r.status === worst))
+        summary = `${rs.length} ${rs[0]!.endpoint ? 'endpoints' : 'results'}: all ${worst}`;
+      else summary = `${flagged.length} of ${rs.length} ${rs[0]!.endpoint ? 'endpoints' : 'results'} flagged`;
       out.push(
-        `  ${paint[r.status](SYMBOL[r.status])} ${c.dim(r.id)}  ${r.status === 'skip' ? c.gray(r.message) : r.message}`,
+        `  ${paint[worst](SYMBOL[worst])} ${c.bold(id.padEnd(idWidth))}  ${worst === 'skip' ? c.gray(summary) : summary}`,
       );
+      if (rs.length > 1)
+        for (const r of flagged) out.push(`      ${paint[r.status](SYMBOL[r.status])} ${r.message}`);
     }
     out.push('');
   }
