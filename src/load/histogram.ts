@@ -30,7 +30,8 @@ export function percentilesMs(h: Histogram): Percentiles {
     p95: ms(h.getValueAtPercentile(95)),
     p99: ms(h.getValueAtPercentile(99)),
     p999: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
+    // Like HdrHistogram getMaxValue(): the top of the bucket, so decoded and live histograms agree.
+    max: ms(h.highestEquivalentValue(h.maxValue)),
   };
 }
 
