@@ -31,7 +31,7 @@ export function percentilesMs(h: Histogram): Percentiles {
     p99: ms(h.getValueAtPercentile(99)),
     p999: ms(h.getValueAtPercentile(99.9)),
     // Like HdrHistogram getMaxValue(): the top of the bucket, so decoded and live histograms agree.
-    max: ms(h.highestEquivalentValue(h.maxValue)),
+    max: ms(h.getValueAtPercentile(100)),
   };
 }
 
