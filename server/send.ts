@@ -8,22 +8,32 @@ export function sendJson(
   body: unknown,
   contentType = 'application/json',
 ): void {
-  const payload = JSON.stringify(body);
-  ctx.res.writeHead(status, {
-    ...ctx.headers,
-    'content-type': `${contentType}; charset=utf-8`,
-    'content-length': Buffer.byteLength(payload),
-  });
+  sendRawJson(ctx, status, JSON.stringify(body), contentType);
+}
+
+/**
+ * Like sendJson for an already serialized body (e.g. a cached one). The context's header object is
+ * handed to writeHead as it is, not copied: it is built once per request.
+ */
+export function sendRawJson(
+  ctx: Context,
+  status: number,
+  payload: string,
+  contentType = 'application/json',
+): void {
+  const h = ctx.headers;
+  h['content-type'] = `${contentType}; charset=utf-8`;
+  h['content-length'] = Buffer.byteLength(payload);
+  ctx.res.writeHead(status, h);
   ctx.res.end(payload);
 }
 
 /** Writes a text response (e.g. Prometheus exposition). */
 export function sendText(ctx: Context, status: number, text: string, contentType: string): void {
-  ctx.res.writeHead(status, {
-    ...ctx.headers,
-    'content-type': contentType,
-    'content-length': Buffer.byteLength(text),
-  });
+  const h = ctx.headers;
+  h['content-type'] = contentType;
+  h['content-length'] = Buffer.byteLength(text);
+  ctx.res.writeHead(status, h);
   ctx.res.end(text);
 }
 

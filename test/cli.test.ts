@@ -66,27 +66,6 @@ describe('exit codes', () => {
   });
 });
 
-describe('demo', () => {
-  it('checks the embedded reference server and exits 0 with conclusive SLO verdicts', async () => {
-    const r = await cli(['demo', '--format', 'json', '--quiet']);
-    expect(r.code, r.stderr).toBe(0);
-    const report = json(r.stdout);
-    expect(report.verdict).toBe('pass');
-    expect(report.checks.filter((c) => c.status === 'fail' || c.status === 'warn')).toEqual([]);
-    for (const id of [
-      'slo.latency.p95',
-      'slo.latency.p99',
-      'slo.error-rate',
-      'slo.availability',
-      'ratelimit.enforced',
-      'ratelimit.per-ip',
-      'logs.redaction',
-    ]) {
-      expect(report.checks.find((c) => c.id === id)?.status, id).toBe('pass');
-    }
-  });
-});
-
 describe('config file', () => {
   it('is found in the working directory and flags override it', async () => {
     const cwd = await mkdtemp(join(dir, 'cwd-'));

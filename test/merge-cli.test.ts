@@ -1,58 +1,62 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDelayServer } from '../fixtures/known-latency.js';
+import { createLoadStats, recordOutcome } from '../src/load/stats.js';
+import { summarizeLoad } from '../src/load/summarize.js';
+import type { Report } from '../src/types.js';
 import { cli } from './helpers/cli.js';
 
 let dir: string;
-let close: () => Promise<void>;
-let url: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'harden-merge-'));
-  const server = await startDelayServer(() => 2);
-  url = server.url;
-  close = server.close;
 });
-afterAll(async () => {
-  await close();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** A report as one machine would write it: `n` requests of 2–12 ms, p99 inconclusive alone. */
+function machineReport(n: number, seed: number): Report {
+  const stats = createLoadStats('open', 200, 8, ['GET /x']);
+  stats.startedAt = 0;
+  stats.endedAt = 3000;
+  for (let i = 0; i < n; i++) {
+    const us = 2000 + ((i * 7919 + seed) % 10_000);
+    recordOutcome(stats, 'GET /x', 200, undefined, us, us, 1);
+  }
+  return {
+    schemaVersion: 1,
+    tool: 'harden-check',
+    version: '0.1.0',
+    rulesVersion: 'test',
+    target: 'http://127.0.0.1:9',
+    startedAt: new Date(0).toISOString(),
+    durationMs: 3000,
+    verdict: 'pass',
+    summary: { pass: 1, fail: 0, warn: 1, skip: 0 },
+    checks: [
+      { id: 'security.nosniff', category: 'security', status: 'pass', endpoint: 'GET /x', message: 'ok' },
+      { id: 'slo.latency.p99', category: 'slo', status: 'warn', message: 'inconclusive: 600 requests' },
+    ],
+    latency: summarizeLoad(stats, undefined),
+    slo: { p95Ms: 100, p99Ms: 500, errorRate: 0.001, availability: 0.999 },
+  };
+}
 
 describe('harden-check merge', () => {
-  it('merges reports from several runs and re-judges the SLOs on the combined samples', async () => {
-    const files: string[] = [];
-    for (const name of ['a', 'b']) {
-      const file = join(dir, `${name}.json`);
-      const r = await cli([
-        url,
-        '--endpoint',
-        'GET /x',
-        '--checks',
-        'slo',
-        '--rate',
-        '200',
-        '--duration',
-        '3',
-        '--format',
-        'json',
-        '--output',
-        file,
-        '--quiet',
-      ]);
-      expect(r.code, r.stderr).toBe(0);
-      files.push(file);
-    }
-    const single = JSON.parse(await readFile(files[0]!, 'utf8'));
-    expect(single.latency.requests).toBe(600);
-    // 600 requests cannot support a p99 pass (1,000 needed) …
-    expect(single.checks.find((c: { id: string }) => c.id === 'slo.latency.p99').status).toBe('warn');
+  it('merges reports from several machines and re-judges the SLOs on the combined samples', async () => {
+    const files = [join(dir, 'a.json'), join(dir, 'b.json')];
+    await writeFile(files[0]!, JSON.stringify(machineReport(600, 1)));
+    await writeFile(files[1]!, JSON.stringify(machineReport(600, 2)));
     const merged = await cli(['merge', ...files, '--format', 'json']);
     expect(merged.code, merged.stderr).toBe(0);
     const report = JSON.parse(merged.stdout);
-    // … but the 1,200 merged requests can.
+    // 600 requests per machine cannot support a p99 pass (1,000 needed); the 1,200 merged can.
     expect(report.latency.requests).toBe(1200);
     expect(report.checks.find((c: { id: string }) => c.id === 'slo.latency.p99').status).toBe('pass');
+    // Identical non-SLO findings from both machines appear once.
+    expect(report.checks.filter((c: { id: string }) => c.id === 'security.nosniff')).toHaveLength(1);
+    const text = await cli(['merge', ...files, '--slo-p99', '5']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/✗ slo\.latency\.p99/);
   });
 
   it('rejects a file that is not a harden-check report (exit 2)', async () => {

@@ -4,7 +4,7 @@ import { HttpError } from '../errors.js';
 import { fitHolt } from '../forecast.js';
 import type { ServerMetrics } from '../metrics.js';
 import { POLICIES } from '../policies.js';
-import { sendJson, sendText } from '../send.js';
+import { sendJson, sendRawJson, sendText } from '../send.js';
 import { readJsonBody } from '../stages/body.js';
 import type { StateStore } from '../store/state-store.js';
 import { streamExport } from './export.js';
@@ -59,14 +59,26 @@ export const readyz: Handler = async (ctx, deps) => {
   sendJson(ctx, failed.length === 0 ? 200 : 503, body, HEALTH);
 };
 
+// /v1/info never changes while a server runs: serialize it once per set of deps.
+const infoBodies = new WeakMap<HandlerDeps, string>();
+
 export const info: Handler = (ctx, deps) => {
-  sendJson(ctx, 200, {
-    name: 'harden-server',
-    version: deps.version,
-    policies: Object.values(POLICIES).map((p) => ({ name: p.name, limit: p.limit, windowSec: p.windowSec })),
-    slo: deps.slo,
-    rateLimitStore: deps.redis ? 'redis' : 'memory',
-  });
+  let body = infoBodies.get(deps);
+  if (body === undefined) {
+    body = JSON.stringify({
+      name: 'harden-server',
+      version: deps.version,
+      policies: Object.values(POLICIES).map((p) => ({
+        name: p.name,
+        limit: p.limit,
+        windowSec: p.windowSec,
+      })),
+      slo: deps.slo,
+      rateLimitStore: deps.redis ? 'redis' : 'memory',
+    });
+    infoBodies.set(deps, body);
+  }
+  sendRawJson(ctx, 200, body);
 };
 
 export const forecastSummary: Handler = (ctx, deps) => {
