@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 
 export interface Reply {
   status: number;
@@ -10,12 +10,13 @@ export interface Reply {
 /** One real HTTP request over a socket; headers lower-cased, multi-values joined. */
 export async function call(
   url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  options: { method?: string; headers?: Record<string, string>; body?: string; dispatcher?: Dispatcher } = {},
 ): Promise<Reply> {
   const res = await request(url, {
     method: (options.method ?? 'GET') as 'GET',
     headers: options.headers,
     body: options.body,
+    ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
   });
   const text = await res.body.text();
   const headers: Record<string, string> = {};
