@@ -62,7 +62,6 @@ export function createApp(options: AppOptions): App {
   const route: Stage = (ctx) => {
     const methods = routes.get(ctx.path);
     if (!methods) throw new HttpError(404, 'NOT_FOUND', 'No resource exists at this path.');
-    ctx.route = ctx.path;
     const allow = allowedMethods(methods);
     if (ctx.method === 'OPTIONS') return sendEmpty(ctx, 204, { allow });
     const handler = methods[ctx.method] ?? (ctx.method === 'HEAD' ? methods.GET : undefined);
@@ -138,7 +137,8 @@ export function createApp(options: AppOptions): App {
       query: q === -1 ? EMPTY_QUERY : new URLSearchParams(url.slice(q + 1)),
       requestId: '',
       clientIp: '',
-      route: 'unmatched',
+      // Known before routing so that 429s and 405s are labelled with their route in metrics.
+      route: routes.has(q === -1 ? url : url.slice(0, q)) ? (q === -1 ? url : url.slice(0, q)) : 'unmatched',
       policy: undefined,
       headers: { ...options.securityHeaders },
       body: undefined,
