@@ -5,6 +5,8 @@ export interface ServerMetrics {
   registry: Registry;
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   countRateLimited(policy: string): void;
+  /** One durable commit of the state file: how many events it carried and how long it took. */
+  observeCommit(events: number, seconds: number): void;
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): ServerMetrics {
@@ -24,6 +26,17 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Serve
     labelNames: ['policy'] as const,
     registers: [registry],
   });
+  const commits = new Histogram({
+    name: 'harden_state_commit_duration_seconds',
+    help: 'Time to write, fsync and rename state.json for one group commit.',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const committed = new Counter({
+    name: 'harden_state_events_committed_total',
+    help: 'Webhook events made durable (acknowledged with 202).',
+    registers: [registry],
+  });
   // Labelled children are cached: labels() hashes its arguments on every call.
   const children = new Map<string, ReturnType<typeof duration.labels>>();
   return {
@@ -36,6 +49,10 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Serve
         children.set(key, child);
       }
       child.observe(seconds);
+    },
+    observeCommit(events, seconds) {
+      commits.observe(seconds);
+      committed.inc(events);
     },
     countRateLimited(policy) {
       rejected.labels(policy).inc();

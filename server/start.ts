@@ -60,9 +60,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     options.log === undefined || options.log === 'silent'
       ? createSilentLogger()
       : createLogger({ file: options.log === 'stdout' ? undefined : options.log, redactor });
+  const metrics = createMetrics({ processMetrics: options.processMetrics ?? true });
   const store = await StateStore.open({
     path: options.statePath,
     retention: options.retention ?? DEFAULT_RETENTION,
+    onCommit: (events, seconds) => metrics.observeCommit(events, seconds),
   });
   let redis: Redis | undefined;
   try {
@@ -71,7 +73,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await store.close();
     throw err;
   }
-  const metrics = createMetrics({ processMetrics: options.processMetrics ?? true });
   const deps: HandlerDeps = {
     store,
     metrics,

@@ -16,14 +16,20 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 async function server(args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runServerCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: {} });
+  const code = await runServerCli(args, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    env: {},
+  });
   return { code, stdout, stderr };
 }
 
 async function makeState(name: string, events: number): Promise<string> {
   const path = join(dir, name);
   const store = await StateStore.open({ path });
-  await Promise.all(Array.from({ length: events }, (_, i) => store.append({ type: 't', series: 's', value: i })));
+  await Promise.all(
+    Array.from({ length: events }, (_, i) => store.append({ type: 't', series: 's', value: i })),
+  );
   await store.close();
   return path;
 }
@@ -48,19 +54,27 @@ describe('backup, verify, restore', () => {
   });
 
   const corruptions: Array<[string, (data: Buffer) => Buffer, RegExp]> = [
-    ['a flipped byte in the payload', (d) => {
-      const c = Buffer.from(d);
-      const i = c.length - 20;
-      c[i] = c[i]! ^ 0x01;
-      return c;
-    }, /corrupt: SHA-256/],
+    [
+      'a flipped byte in the payload',
+      (d) => {
+        const c = Buffer.from(d);
+        const i = c.length - 20;
+        c[i] = c[i]! ^ 0x01;
+        return c;
+      },
+      /corrupt: SHA-256/,
+    ],
     ['a truncated file', (d) => d.subarray(0, d.length - 100), /truncated/],
-    ['a future format version', (d) => {
-      const nl = d.indexOf(0x0a);
-      const header = JSON.parse(d.subarray(0, nl).toString());
-      header.version = 99;
-      return Buffer.concat([Buffer.from(JSON.stringify(header)), d.subarray(nl)]);
-    }, /format version 99.*upgrade/],
+    [
+      'a future format version',
+      (d) => {
+        const nl = d.indexOf(0x0a);
+        const header = JSON.parse(d.subarray(0, nl).toString());
+        header.version = 99;
+        return Buffer.concat([Buffer.from(JSON.stringify(header)), d.subarray(nl)]);
+      },
+      /format version 99.*upgrade/,
+    ],
     ['not a backup at all', () => Buffer.from('hello'), /not a backup/],
   ];
   for (const [name, corrupt, message] of corruptions) {
@@ -96,7 +110,11 @@ describe('backup, verify, restore', () => {
     try {
       // Backup is safe while the server writes: it reads one whole version of the file.
       const writes = Array.from({ length: 20 }, (_, i) =>
-        call(`${live.url}/v1/webhooks/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"type":"x","value":${i}}` }),
+        call(`${live.url}/v1/webhooks/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: `{"type":"x","value":${i}}`,
+        }),
       );
       const during = await server(['backup', '--state', state, '--out', join(dir, 'during.bak')]);
       await Promise.all(writes);
@@ -105,7 +123,9 @@ describe('backup, verify, restore', () => {
       const before = await readFile(state);
       const r = await server(['restore', '--from', bak, '--state', state]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/a server \(pid \d+\) is using .*stop it \(SIGTERM\), run restore, then start it again/);
+      expect(r.stderr).toMatch(
+        /a server \(pid \d+\) is using .*stop it \(SIGTERM\), run restore, then start it again/,
+      );
       expect(await readFile(state)).toEqual(before);
     } finally {
       await live.stop();

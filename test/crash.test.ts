@@ -24,9 +24,13 @@ function prng(seed: number): () => number {
 }
 
 async function startServer(state: string) {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--state', state, '--log-file', `${state}.log`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'start', '--port', '0', '--state', state, '--log-file', `${state}.log`],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
     let err = '';
@@ -83,7 +87,9 @@ describe('crash safety', () => {
       await pool.destroy();
 
       // After every crash the state file parses and contains every event acknowledged so far.
-      const doc = JSON.parse(await readFile(state, 'utf8').catch(() => '{"events":[]}')) as { events: Array<{ id: string }> };
+      const doc = JSON.parse(await readFile(state, 'utf8').catch(() => '{"events":[]}')) as {
+        events: Array<{ id: string }>;
+      };
       const stored = new Set(doc.events.map((e) => e.id));
       const lost = [...acked].filter((id) => !stored.has(id));
       expect(lost, `round ${round} (kill after ${killAfterMs} ms, seed ${SEED})`).toEqual([]);

@@ -20,7 +20,7 @@ function machineReport(n: number, seed: number): Report {
   stats.endedAt = 3000;
   for (let i = 0; i < n; i++) {
     const us = 2000 + ((i * 7919 + seed) % 10_000);
-    recordOutcome(stats, 'GET /x', 200, undefined, us, us, 1);
+    recordOutcome(stats, stats.endpoints.get('GET /x')!, 200, undefined, us, us, 1);
   }
   return {
     schemaVersion: 1,

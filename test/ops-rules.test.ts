@@ -23,9 +23,15 @@ describe('docs/ops/prometheus-rules.yml', () => {
       for (let i = 0; i < 11; i++) await call(`${server.url}/v1/export`);
       await call(`${server.url}/nope`);
       const text = (await call(`${server.url}/metrics`)).text;
-      expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0\.1",method="GET",route="\/v1\/export",status="200"\}/);
-      expect(text).toMatch(/http_request_duration_seconds_bucket\{le="0\.5",method="GET",route="\/v1\/export",status="429"\}/);
-      expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 1/);
+      expect(text).toMatch(
+        /http_request_duration_seconds_bucket\{le="0\.1",method="GET",route="\/v1\/export",status="200"\}/,
+      );
+      expect(text).toMatch(
+        /http_request_duration_seconds_bucket\{le="0\.5",method="GET",route="\/v1\/export",status="429"\}/,
+      );
+      expect(text).toMatch(
+        /http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 1/,
+      );
       expect(text).toMatch(/http_rate_limit_rejections_total\{policy="export"\} 1/);
       const source = await readFile(rules, 'utf8');
       // Raw metric names only (recorded series are named harden:…:…).

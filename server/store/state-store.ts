@@ -19,6 +19,8 @@ export interface StateStoreOptions {
   path?: string | undefined;
   /** Newest events kept; bounds the cost of each write. */
   retention?: number;
+  /** Called after each durable commit with its size and duration (for metrics). */
+  onCommit?: (events: number, seconds: number) => void;
 }
 
 interface Pending {
@@ -52,7 +54,10 @@ export class StateStore {
   /** Number of file writes so far (for tests and benchmarks). */
   writes = 0;
 
+  private readonly onCommit: StateStoreOptions['onCommit'];
+
   private constructor(options: StateStoreOptions) {
+    this.onCommit = options.onCommit;
     this.path = options.path ? resolve(options.path) : undefined;
     this.retention = options.retention ?? DEFAULT_RETENTION;
   }
@@ -145,9 +150,11 @@ export class StateStore {
       const kept = next.length > this.retention ? next.slice(next.length - this.retention) : next;
       try {
         if (this.path) {
+          const t0 = performance.now();
           const doc: StateFile = { ...emptyState(), events: kept };
           await writeFileAtomic(this.path, `${JSON.stringify(doc)}\n`);
           this.writes++;
+          this.onCommit?.(batch.length, (performance.now() - t0) / 1000);
         }
       } catch (err) {
         for (const p of batch) p.reject(err);

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { classifyTransportError } from '../probe/classify-error.js';
 import { percentilesMs } from './histogram.js';
-import { createLoadStats, type LoadStats, recordOutcome } from './stats.js';
+import { createLoadStats, type EndpointStats, type LoadStats, recordOutcome } from './stats.js';
 
 export interface LoadTarget {
   label: string;
@@ -60,10 +60,81 @@ export function weightedSequence(weights: number[]): number[] {
  * nothing is rendered here. Open model: request i is due at t0 + i/rate; its latency counts from
  * that due time (wrk2), so a server stall shows at full size even while the client waits.
  */
+/** Per-target state prepared once: dispatch options and the stats bucket (no lookups per request). */
+interface PreparedTarget {
+  label: string;
+  options: Dispatcher.DispatchOptions;
+  stats: EndpointStats;
+}
+
+/**
+ * One in-flight request. A small object with prototype methods (no closures per request); the
+ * undici dispatch handler interface calls it back.
+ */
+class InFlight implements Dispatcher.DispatchHandler {
+  sentAt: number;
+  status = 0;
+  serverMs: number | undefined = undefined;
+
+  constructor(
+    private readonly runner: LoadRunner,
+    private readonly target: PreparedTarget,
+    private readonly scheduledAt: number,
+  ) {
+    this.sentAt = scheduledAt;
+  }
+
+  onRequestStart(): void {
+    this.sentAt = performance.now();
+  }
+
+  onResponseStart(
+    _c: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    this.status = statusCode;
+    const raw = headers['x-latency-ms'];
+    if (typeof raw === 'string') {
+      const n = Number(raw);
+      if (Number.isInteger(n) && n >= 0) this.serverMs = n;
+    }
+  }
+
+  onResponseData(): void {}
+
+  onResponseEnd(): void {
+    this.finish(undefined);
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    this.finish(classifyTransportError(err, this.runner.timeoutMs).code);
+  }
+
+  private finish(errorKind: string | undefined): void {
+    const end = performance.now();
+    recordOutcome(
+      this.runner.stats,
+      this.target.stats,
+      errorKind ? 0 : this.status,
+      errorKind,
+      (end - this.scheduledAt) * 1000,
+      (end - this.sentAt) * 1000,
+      this.serverMs,
+    );
+    this.runner.settled();
+  }
+}
+
 export class LoadRunner extends EventEmitter {
   readonly stats: LoadStats;
+  readonly timeoutMs: number;
   private readonly pool: Pool;
   private readonly sequence: number[];
+  private readonly targets: PreparedTarget[];
+  private inFlight = 0;
+  /** Called when a request settles (closed model: start the next one; open model: detect the end). */
+  private onSettled: () => void = () => undefined;
 
   constructor(private readonly plan: LoadPlan) {
     super();
@@ -75,7 +146,18 @@ export class LoadRunner extends EventEmitter {
       connections,
       plan.targets.map((t) => t.label),
     );
+    this.timeoutMs = plan.timeoutMs;
     this.sequence = weightedSequence(plan.targets.map((t) => t.weight));
+    this.targets = plan.targets.map((t) => ({
+      label: t.label,
+      options: {
+        origin: plan.origin,
+        method: t.method as Dispatcher.HttpMethod,
+        path: t.path,
+        headers: plan.headers,
+      },
+      stats: this.stats.endpoints.get(t.label)!,
+    }));
     this.pool = new Pool(plan.origin, {
       connections,
       pipelining: 1,
@@ -115,61 +197,23 @@ export class LoadRunner extends EventEmitter {
     };
   }
 
+  /** @internal called by InFlight when its request settled. */
+  settled(): void {
+    this.inFlight--;
+    this.onSettled();
+  }
+
   /**
-   * Sends one request through undici's dispatch API (no Readable per response). Service time counts
-   * from onRequestStart — when the request is written to a socket — so time spent queued behind
-   * busy connections shows in the corrected latency but not in the uncorrected one (wrk2's split).
+   * Sends one request through undici's dispatch API (no Readable, no Promise per response).
+   * Service time counts from onRequestStart — when the request is written to a socket — so time
+   * queued behind busy connections shows in the corrected latency but not in the uncorrected one
+   * (wrk2's split).
    */
-  private fire(index: number, scheduledAt: number): Promise<void> {
-    const s = this.stats;
-    const target = this.plan.targets[this.sequence[index % this.sequence.length]!]!;
-    s.sent++;
-    return new Promise<void>((resolve) => {
-      let sentAt = performance.now();
-      let status = 0;
-      let serverMs: number | undefined;
-      let done = false;
-      const finish = (errorKind?: string) => {
-        if (done) return;
-        done = true;
-        const end = performance.now();
-        recordOutcome(
-          s,
-          target.label,
-          errorKind ? 0 : status,
-          errorKind,
-          (end - scheduledAt) * 1000,
-          (end - sentAt) * 1000,
-          serverMs,
-        );
-        resolve();
-      };
-      this.pool.dispatch(
-        {
-          origin: this.plan.origin,
-          method: target.method as 'GET',
-          path: target.path,
-          headers: this.plan.headers,
-        },
-        {
-          onRequestStart() {
-            sentAt = performance.now();
-          },
-          onResponseStart(_controller, statusCode, headers) {
-            status = statusCode;
-            const raw = headers['x-latency-ms'];
-            serverMs = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : undefined;
-          },
-          onResponseData() {},
-          onResponseEnd() {
-            finish();
-          },
-          onResponseError: (_controller, err) => {
-            finish(classifyTransportError(err, this.plan.timeoutMs).code);
-          },
-        },
-      );
-    });
+  private fire(index: number, scheduledAt: number): void {
+    const target = this.targets[this.sequence[index % this.sequence.length]!]!;
+    this.stats.sent++;
+    this.inFlight++;
+    this.pool.dispatch(target.options, new InFlight(this, target, scheduledAt));
   }
 
   private runOpen(): Promise<void> {
@@ -178,40 +222,41 @@ export class LoadRunner extends EventEmitter {
     const interval = 1000 / rate;
     const t0 = performance.now();
     let i = 0;
-    const pending = new Set<Promise<void>>();
     return new Promise<void>((resolve) => {
+      this.onSettled = () => {
+        if (i >= requests && this.inFlight === 0) resolve();
+      };
       const tick = () => {
         const now = performance.now();
         while (i < requests && t0 + i * interval <= now) {
           const due = t0 + i * interval;
           s.lag.recordValue(Math.max(1, Math.round((now - due) * 1000)));
-          const p = this.fire(i, due);
-          pending.add(p);
-          p.finally(() => pending.delete(p));
+          this.fire(i, due);
           i++;
         }
-        if (i < requests) {
-          // Schedule from t0 + i·interval, never from "now": timers may fire late, but the plan does not drift.
-          setTimeout(tick, Math.max(0, t0 + i * interval - performance.now()));
-        } else {
-          Promise.allSettled([...pending]).then(() => resolve());
-        }
+        // Schedule from t0 + i·interval, never from "now": timers may fire late, but the plan does not drift.
+        if (i < requests) setTimeout(tick, Math.max(0, t0 + i * interval - performance.now()));
+        else this.onSettled();
       };
       tick();
     });
   }
 
-  private async runClosed(): Promise<void> {
+  private runClosed(): Promise<void> {
     const { requests, connections, durationMs } = this.plan;
     const deadline = performance.now() + durationMs;
     let next = 0;
-    const worker = async () => {
-      while (next < requests && performance.now() < deadline) {
-        const index = next++;
-        const now = performance.now();
-        await this.fire(index, now);
-      }
-    };
-    await Promise.all(Array.from({ length: connections }, worker));
+    return new Promise<void>((resolve) => {
+      // Each settled request starts the next one, keeping `connections` requests in flight.
+      this.onSettled = () => {
+        if (next < requests && performance.now() < deadline) {
+          this.fire(next, performance.now());
+          next++;
+        } else if (this.inFlight === 0) resolve();
+      };
+      const initial = Math.min(connections, requests);
+      for (; next < initial; next++) this.fire(next, performance.now());
+      if (initial === 0) resolve();
+    });
   }
 }

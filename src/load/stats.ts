@@ -73,7 +73,7 @@ export function createLoadStats(
 /** One finished request. `status` 0 means a transport error of kind `errorKind`. */
 export function recordOutcome(
   s: LoadStats,
-  endpoint: string,
+  ep: EndpointStats,
   status: number,
   errorKind: string | undefined,
   correctedUs: number,
@@ -81,7 +81,6 @@ export function recordOutcome(
   serverMs: number | undefined,
 ): void {
   s.completed++;
-  const ep = s.endpoints.get(endpoint)!;
   if (status === 429) {
     s.rateLimited++;
     ep.rateLimited++;

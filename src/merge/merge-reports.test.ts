@@ -21,7 +21,7 @@ function statsFor(values: number[], errorsEvery = 0) {
   s.endedAt = 10_000;
   values.forEach((us, i) => {
     const status = errorsEvery && i % errorsEvery === 0 ? 503 : 200;
-    recordOutcome(s, 'GET /a', status, undefined, us, us / 2, Math.floor(us / 2000));
+    recordOutcome(s, s.endpoints.get('GET /a')!, status, undefined, us, us / 2, Math.floor(us / 2000));
   });
   return s;
 }
