@@ -68,7 +68,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   let redis: Redis | undefined;
   try {
-    if (options.redisUrl) redis = await connectRedis(options.redisUrl);
+    if (options.redisUrl) {
+      redis = await connectRedis(options.redisUrl);
+      // ioredis reconnects by itself; log each outage once (not per retry) instead of its default
+      // stack trace on stderr. Requests fail closed with 503 meanwhile (see stages/rate-limit.ts).
+      let down = false;
+      redis.on('error', (err: NodeJS.ErrnoException) => {
+        if (!down)
+          logger.warn(
+            { err: { code: err.code ?? err.name } },
+            'redis unreachable; rate-limited requests get 503',
+          );
+        down = true;
+      });
+      redis.on('ready', () => {
+        if (down) logger.info('redis reachable again');
+        down = false;
+      });
+    }
   } catch (err) {
     await store.close();
     throw err;

@@ -225,3 +225,25 @@ describe('atomicity under concurrency', () => {
     }
   });
 });
+
+describe('when Redis goes away', () => {
+  it('rate-limited requests fail closed with 503 + Retry-After, health stays up, readiness reports it', async () => {
+    const own = await startTestRedis({ own: true });
+    const server = await startTestServer({ redisUrl: own.url, redisPrefix: `test:${randomUUID()}` });
+    try {
+      expect((await call(`${server.url}/v1/info`)).status).toBe(200);
+      await own.stop();
+      const r = await call(`${server.url}/v1/info`);
+      expect(r.status).toBe(503);
+      expect(r.headers['retry-after']).toBe('1');
+      expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(r.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect((await call(`${server.url}/healthz`)).status).toBe(200);
+      const ready = await call(`${server.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(ready.json()).toMatchObject({ status: 'fail', checks: { 'redis:ping': { status: 'fail' } } });
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -18,8 +18,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestRedis(): Promise<TestRedis> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => undefined };
+/** `own: true` always spawns a private redis-server (for tests that stop it). */
+export async function startTestRedis(options: { own?: boolean } = {}): Promise<TestRedis> {
+  if (process.env.REDIS_URL && !options.own)
+    return { url: process.env.REDIS_URL, stop: async () => undefined };
   if (spawnSync('redis-server', ['--version']).error) {
     throw new Error(
       'redis-server is not installed (apt-get install -y redis-server) and REDIS_URL is not set',
