@@ -1,0 +1,98 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { holtForecast } from '../server/forecast.js';
+import { call } from './helpers/http.js';
+import { startTestServer } from './helpers/server.js';
+
+let server: Awaited<ReturnType<typeof startTestServer>>;
+const json = { 'content-type': 'application/json' };
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  call(`${server.url}${path}`, { method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  server = await startTestServer({ headersTimeoutMs: 500, requestTimeoutMs: 1000 });
+  // A linear series y = 10 + 2t, plus events of another series.
+  for (let t = 0; t < 12; t++) expect((await post('/v1/webhooks/events', { type: 'sample', series: 'load', value: 10 + 2 * t })).status).toBe(202);
+  await post('/v1/webhooks/events', { type: 'other', value: 1, data: { note: 'a,"quoted" =cell' } });
+});
+afterAll(() => server.stop());
+
+describe('webhooks', () => {
+  it('Idempotency-Key returns the first result and stores nothing new', async () => {
+    const key = { 'idempotency-key': 'order-42-created' };
+    const a = await post('/v1/webhooks/events', { type: 'order', value: 42 }, key);
+    const b = await post('/v1/webhooks/events', { type: 'order', value: 43 }, key);
+    expect(a.status).toBe(202);
+    expect(b.status).toBe(202);
+    expect(b.json()).toMatchObject({ id: (a.json() as { id: string }).id, duplicate: true });
+    const all = (await call(`${server.url}/v1/export`)).text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(all.filter((e) => e.type === 'order')).toHaveLength(1);
+  });
+
+  it('an event that does not match the schema is refused before anything is stored', async () => {
+    const r = await post('/v1/webhooks/events', { type: 'x', value: 1, extra: true });
+    expect(r.status).toBe(400);
+    expect((r.json() as { detail: string }).detail).toMatch(/additional properties/);
+  });
+});
+
+describe('forecast', () => {
+  it("Holt's linear trend reproduces a linear series exactly", () => {
+    const f = holtForecast([10, 12, 14, 16, 18, 20], 3);
+    expect(f.forecast.map((v) => Math.round(v * 1e9) / 1e9)).toEqual([22, 24, 26]);
+    expect(f.rmse).toBeCloseTo(0, 9);
+  });
+
+  it('POST /v1/ai/forecast forecasts a stored series with a bounded horizon', async () => {
+    const r = await post('/v1/ai/forecast', { series: 'load', horizon: 3 });
+    expect(r.status).toBe(200);
+    const body = r.json() as { forecast: number[]; points: number; method: string };
+    expect(body.method).toBe('holt-linear-trend');
+    expect(body.points).toBe(12);
+    expect(body.forecast.map(Math.round)).toEqual([34, 36, 38]);
+    expect((await post('/v1/ai/forecast', { series: 'load', horizon: 1000 })).status).toBe(400);
+    expect((await post('/v1/ai/forecast', { series: 'nothing' })).status).toBe(422);
+  });
+
+  it('GET /v1/forecast/summary summarizes each series', async () => {
+    const r = await call(`${server.url}/v1/forecast/summary`);
+    const load = (r.json() as { series: Array<{ series: string; count: number; min: number; max: number; last: number }> }).series.find((s) => s.series === 'load');
+    expect(load).toMatchObject({ count: 12, min: 10, max: 32, last: 32 });
+  });
+});
+
+describe('export', () => {
+  it('streams NDJSON by default, without idempotency hashes', async () => {
+    const r = await call(`${server.url}/v1/export`);
+    expect(r.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
+    expect(r.headers['x-latency-ms']).toMatch(/^\d+$/);
+    const lines = r.text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThanOrEqual(14);
+    expect(r.text).not.toContain('idempotencyKey');
+  });
+
+  it('streams CSV on Accept: text/csv or ?format=csv, quoted and safe for spreadsheets', async () => {
+    for (const r of [await call(`${server.url}/v1/export?format=csv`), await call(`${server.url}/v1/export`, { headers: { accept: 'text/csv' } })]) {
+      expect(r.headers['content-type']).toBe('text/csv; charset=utf-8');
+      const rows = r.text.trim().split('\r\n');
+      expect(rows[0]).toBe('id,receivedAt,type,series,value,occurredAt');
+      expect(rows.length).toBeGreaterThanOrEqual(15);
+    }
+  });
+});
+
+describe('slow clients', () => {
+  it('a client that never finishes its headers gets 408 and is disconnected', async () => {
+    const reply = await new Promise<string>((resolve) => {
+      const sock = connect(server.port, '127.0.0.1', () => sock.write('GET /v1/info HTTP/1.1\r\nHost: x\r\n'));
+      let data = '';
+      sock.on('data', (d) => {
+        data += d.toString();
+      });
+      sock.on('close', () => resolve(data));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 408/);
+    expect(reply).toMatch(/x-request-id: [0-9a-f-]{36}/);
+    expect(reply).toContain('application/problem+json');
+  });
+});
