@@ -41,6 +41,7 @@ export interface Redactor {
   value(value: unknown): unknown;
 }
 
+const MAX_DEPTH = 8;
 const SECRET_FIELD = /pass(word|wd)?|pwd|token|secret|api[-_]?key|apikey|authorization|cookie|card|cvv|ssn/i;
 
 /** Creates a redactor with a per-process HMAC key (never logged), so tags cannot be reversed offline. */
@@ -73,7 +74,9 @@ export function createRedactor(key: Buffer = randomBytes(32)): Redactor {
   };
   const value = (input: unknown, depth = 0): unknown => {
     if (typeof input === 'string') return text(input);
-    if (depth > 8 || input === null || typeof input !== 'object') return input;
+    if (input === null || typeof input !== 'object') return input;
+    // Deeper structures are cut, never passed through: a secret nested past the limit must not leak.
+    if (depth >= MAX_DEPTH) return '[Truncated]';
     if (Array.isArray(input)) return input.slice(0, 100).map((v) => value(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(input)) {

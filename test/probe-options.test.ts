@@ -13,7 +13,14 @@ import type { Report } from '../src/types.js';
 import { startTestRedis, type TestRedis } from './helpers/redis.js';
 import { startTestServer } from './helpers/server.js';
 
-const ENDPOINTS = ['GET /healthz', 'GET /readyz', 'GET /v1/info', 'GET /v1/forecast/summary', 'GET /v1/export', 'POST /v1/webhooks/events'];
+const ENDPOINTS = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /v1/info',
+  'GET /v1/forecast/summary',
+  'GET /v1/export',
+  'POST /v1/webhooks/events',
+];
 const statusOf = (r: Report, id: string) => r.checks.filter((c) => c.id === id).map((c) => c.status);
 
 let dir: string;
@@ -30,11 +37,30 @@ afterAll(async () => {
 describe('the reference server passes every ratelimit check with --rate-limit-probe', () => {
   for (const store of ['memory', 'redis'] as const) {
     it(`${store} store`, async () => {
-      const server = await startTestServer(store === 'redis' ? { redisUrl: redis.url, redisPrefix: `test:${randomUUID()}` } : {});
+      const server = await startTestServer(
+        store === 'redis' ? { redisUrl: redis.url, redisPrefix: `test:${randomUUID()}` } : {},
+      );
       const notices: string[] = [];
       try {
-        const r = await runChecks({ target: server.url, endpoint: ENDPOINTS, duration: 0, rateLimitProbe: true, checks: 'ratelimit', onNotice: (l) => notices.push(l) });
-        const ids = ['ratelimit.headers.present', 'ratelimit.headers.format', 'ratelimit.policy', 'ratelimit.remaining.decrements', 'ratelimit.enforced', 'ratelimit.429.contract', 'ratelimit.spoofing', 'ratelimit.isolation', 'ratelimit.per-ip'];
+        const r = await runChecks({
+          target: server.url,
+          endpoint: ENDPOINTS,
+          duration: 0,
+          rateLimitProbe: true,
+          checks: 'ratelimit',
+          onNotice: (l) => notices.push(l),
+        });
+        const ids = [
+          'ratelimit.headers.present',
+          'ratelimit.headers.format',
+          'ratelimit.policy',
+          'ratelimit.remaining.decrements',
+          'ratelimit.enforced',
+          'ratelimit.429.contract',
+          'ratelimit.spoofing',
+          'ratelimit.isolation',
+          'ratelimit.per-ip',
+        ];
         for (const id of ids) expect(statusOf(r, id).length, id).toBeGreaterThan(0);
         expect(r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
         // The probe announces what it will send before sending it.
@@ -50,7 +76,14 @@ describe('rate-limit probe options', () => {
   it('--wait-for-reset confirms the budget returns after the window', async () => {
     const fixture = await startFixture({ windowMs: 2000 });
     try {
-      const r = await runChecks({ target: fixture.url, endpoint: ['GET /v1/export', 'GET /v1/info'], duration: 0, rateLimitProbe: true, waitForReset: true, checks: 'ratelimit' });
+      const r = await runChecks({
+        target: fixture.url,
+        endpoint: ['GET /v1/export', 'GET /v1/info'],
+        duration: 0,
+        rateLimitProbe: true,
+        waitForReset: true,
+        checks: 'ratelimit',
+      });
       const enforced = r.checks.filter((c) => c.id === 'ratelimit.enforced');
       expect(enforced.map((c) => c.status)).toEqual(['pass', 'pass']);
       expect(enforced[1]?.message).toMatch(/budget returned/);
@@ -62,7 +95,14 @@ describe('rate-limit probe options', () => {
   it('--source-address names the second client address for ratelimit.per-ip', async () => {
     const fixture = await startFixture({});
     try {
-      const r = await runChecks({ target: fixture.url, endpoint: ['GET /v1/export'], duration: 0, rateLimitProbe: true, sourceAddress: ['127.0.0.3'], checks: 'ratelimit' });
+      const r = await runChecks({
+        target: fixture.url,
+        endpoint: ['GET /v1/export'],
+        duration: 0,
+        rateLimitProbe: true,
+        sourceAddress: ['127.0.0.3'],
+        checks: 'ratelimit',
+      });
       const perIp = r.checks.find((c) => c.id === 'ratelimit.per-ip');
       expect(perIp?.status).toBe('pass');
       expect(perIp?.message).toContain('127.0.0.3');
@@ -75,7 +115,12 @@ describe('rate-limit probe options', () => {
     const fixture = await startFixture({});
     try {
       const r = await runChecks({ target: fixture.url, duration: 0, checks: 'ratelimit' });
-      for (const id of ['ratelimit.enforced', 'ratelimit.spoofing', 'ratelimit.isolation', 'ratelimit.per-ip']) {
+      for (const id of [
+        'ratelimit.enforced',
+        'ratelimit.spoofing',
+        'ratelimit.isolation',
+        'ratelimit.per-ip',
+      ]) {
         const c = r.checks.find((x) => x.id === id);
         expect(c?.status).toBe('skip');
         expect(c?.message).toMatch(/--rate-limit-probe/);
@@ -90,11 +135,29 @@ describe('error schema and log sources', () => {
   it('--error-schema judges error bodies by the user’s envelope', async () => {
     const fixture = await startFixture({ defects: { errorsAdHocJson: true } });
     const schema = join(dir, 'envelope.json');
-    await writeFile(schema, JSON.stringify({ type: 'object', required: ['error', 'request_id'], properties: { error: { type: 'string' }, request_id: { type: 'string' } } }));
+    await writeFile(
+      schema,
+      JSON.stringify({
+        type: 'object',
+        required: ['error', 'request_id'],
+        properties: { error: { type: 'string' }, request_id: { type: 'string' } },
+      }),
+    );
     try {
-      const rfc = await runChecks({ target: fixture.url, endpoint: ENDPOINTS, duration: 0, checks: 'errors' });
+      const rfc = await runChecks({
+        target: fixture.url,
+        endpoint: ENDPOINTS,
+        duration: 0,
+        checks: 'errors',
+      });
       expect(statusOf(rfc, 'errors.schema')).toContain('fail');
-      const own = await runChecks({ target: fixture.url, endpoint: ENDPOINTS, duration: 0, checks: 'errors', errorSchema: schema });
+      const own = await runChecks({
+        target: fixture.url,
+        endpoint: ENDPOINTS,
+        duration: 0,
+        checks: 'errors',
+        errorSchema: schema,
+      });
       expect(statusOf(own, 'errors.schema').every((s) => s === 'pass')).toBe(true);
     } finally {
       await fixture.close();
@@ -104,14 +167,23 @@ describe('error schema and log sources', () => {
   it('an invalid --error-schema is a usage error', async () => {
     const bad = join(dir, 'bad-schema.json');
     await writeFile(bad, JSON.stringify({ type: 'no-such-type' }));
-    await expect(runChecks({ target: 'http://127.0.0.1:9', errorSchema: bad })).rejects.toMatchObject({ code: 'CONFIG_INVALID', exitCode: 2 });
+    await expect(runChecks({ target: 'http://127.0.0.1:9', errorSchema: bad })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      exitCode: 2,
+    });
   });
 
   it('--log-command reads the target’s log from a command', async () => {
     const file = join(dir, 'cmd-leaky.log');
     const fixture = await startFixture({ defects: { leakyLogFile: file } });
     try {
-      const r = await runChecks({ target: fixture.url, endpoint: ENDPOINTS, duration: 0, checks: 'logs', logCommand: `cat ${file}` });
+      const r = await runChecks({
+        target: fixture.url,
+        endpoint: ENDPOINTS,
+        duration: 0,
+        checks: 'logs',
+        logCommand: `cat ${file}`,
+      });
       expect(statusOf(r, 'logs.redaction')).toEqual(['fail']);
     } finally {
       await fixture.close();
@@ -123,7 +195,13 @@ describe('load phase planning', () => {
   it('is polite by default: the load stays within the advertised budget and says so', async () => {
     const fixture = await startFixture({});
     try {
-      const r = await runChecks({ target: fixture.url, endpoint: ['GET /v1/info'], rate: 200, duration: 2, checks: 'slo' });
+      const r = await runChecks({
+        target: fixture.url,
+        endpoint: ['GET /v1/info'],
+        rate: 200,
+        duration: 2,
+        checks: 'slo',
+      });
       // Default policy: 100 per window; the plan keeps 10 % in reserve and never reaches a 429.
       expect(r.latency?.requests).toBeLessThanOrEqual(90);
       expect(r.latency?.rateLimited).toBe(0);
@@ -137,7 +215,14 @@ describe('load phase planning', () => {
   it('--no-polite runs at the requested rate and counts 429s apart from errors', async () => {
     const fixture = await startFixture({});
     try {
-      const r = await runChecks({ target: fixture.url, endpoint: ['GET /v1/info'], rate: 200, duration: 1, polite: false, checks: 'slo' });
+      const r = await runChecks({
+        target: fixture.url,
+        endpoint: ['GET /v1/info'],
+        rate: 200,
+        duration: 1,
+        polite: false,
+        checks: 'slo',
+      });
       expect(r.latency?.requests).toBe(200);
       expect(r.latency?.rateLimited).toBeGreaterThan(90);
       expect(r.latency?.errors).toBe(0);
@@ -150,7 +235,16 @@ describe('load phase planning', () => {
   it('per-endpoint SLO targets from the config are judged per endpoint', async () => {
     const server = await startDelayServer((i) => (i % 2 === 0 ? 1 : 30));
     const config = join(dir, 'per-endpoint.json');
-    await writeFile(config, JSON.stringify({ endpoints: [{ method: 'GET', path: '/fast', slo: { p95Ms: 10 } }, { method: 'GET', path: '/slow' }], load: { rate: 100, duration: 1, polite: false } }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        endpoints: [
+          { method: 'GET', path: '/fast', slo: { p95Ms: 10 } },
+          { method: 'GET', path: '/slow' },
+        ],
+        load: { rate: 100, duration: 1, polite: false },
+      }),
+    );
     try {
       const r = await runChecks({ target: server.url, config, checks: 'slo' });
       const perEndpoint = r.checks.filter((c) => c.id === 'slo.latency.p95' && c.endpoint === 'GET /fast');

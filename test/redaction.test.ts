@@ -84,6 +84,15 @@ describe('redactor', () => {
     });
   });
 
+  it('cuts structures nested past its depth limit instead of passing them through', () => {
+    let deep: Record<string, unknown> = { password: 'deep-secret', note: 'mail jane@example.org' };
+    for (let i = 0; i < 12; i++) deep = { level: deep };
+    const out = JSON.stringify(r.value(deep));
+    expect(out).not.toContain('deep-secret');
+    expect(out).not.toContain('jane@example.org');
+    expect(out).toContain('[Truncated]');
+  });
+
   it('never touches request ids', () => {
     const id = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
     expect(r.text(`req ${id}`)).toBe(`req ${id}`);

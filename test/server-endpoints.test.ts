@@ -7,12 +7,19 @@ import { startTestServer } from './helpers/server.js';
 let server: Awaited<ReturnType<typeof startTestServer>>;
 const json = { 'content-type': 'application/json' };
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  call(`${server.url}${path}`, { method: 'POST', headers: { ...json, ...headers }, body: JSON.stringify(body) });
+  call(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { ...json, ...headers },
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   server = await startTestServer({ headersTimeoutMs: 500, requestTimeoutMs: 1000 });
   // A linear series y = 10 + 2t, plus events of another series.
-  for (let t = 0; t < 12; t++) expect((await post('/v1/webhooks/events', { type: 'sample', series: 'load', value: 10 + 2 * t })).status).toBe(202);
+  for (let t = 0; t < 12; t++)
+    expect(
+      (await post('/v1/webhooks/events', { type: 'sample', series: 'load', value: 10 + 2 * t })).status,
+    ).toBe(202);
   await post('/v1/webhooks/events', { type: 'other', value: 1, data: { note: 'a,"quoted" =cell' } });
 });
 afterAll(() => server.stop());
@@ -25,8 +32,28 @@ describe('webhooks', () => {
     expect(a.status).toBe(202);
     expect(b.status).toBe(202);
     expect(b.json()).toMatchObject({ id: (a.json() as { id: string }).id, duplicate: true });
-    const all = (await call(`${server.url}/v1/export`)).text.trim().split('\n').map((l) => JSON.parse(l));
+    const all = (await call(`${server.url}/v1/export`)).text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(all.filter((e) => e.type === 'order')).toHaveLength(1);
+  });
+
+  it('a deeply nested event is refused with 400 and does not disturb other writes', async () => {
+    const deep = `{"type":"x","value":1,"data":{"a":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    const [bad, good] = await Promise.all([
+      call(`${server.url}/v1/webhooks/events`, { method: 'POST', headers: json, body: deep }),
+      post('/v1/webhooks/events', { type: 'neighbour', value: 7 }),
+    ]);
+    expect(bad.status).toBe(400);
+    expect((bad.json() as { detail: string }).detail).toMatch(/nests deeper than 32 levels/);
+    expect(good.status).toBe(202);
+  });
+
+  it('an event over 8 KiB is refused with 413 (state size stays bounded)', async () => {
+    const r = await post('/v1/webhooks/events', { type: 'x', value: 1, data: { blob: 'x'.repeat(9000) } });
+    expect(r.status).toBe(413);
+    expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
   it('an event that does not match the schema is refused before anything is stored', async () => {
@@ -56,7 +83,9 @@ describe('forecast', () => {
 
   it('GET /v1/forecast/summary summarizes each series', async () => {
     const r = await call(`${server.url}/v1/forecast/summary`);
-    const load = (r.json() as { series: Array<{ series: string; count: number; min: number; max: number; last: number }> }).series.find((s) => s.series === 'load');
+    const load = (
+      r.json() as { series: Array<{ series: string; count: number; min: number; max: number; last: number }> }
+    ).series.find((s) => s.series === 'load');
     expect(load).toMatchObject({ count: 12, min: 10, max: 32, last: 32 });
   });
 });
@@ -66,13 +95,19 @@ describe('export', () => {
     const r = await call(`${server.url}/v1/export`);
     expect(r.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
     expect(r.headers['x-latency-ms']).toMatch(/^\d+$/);
-    const lines = r.text.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThanOrEqual(14);
     expect(r.text).not.toContain('idempotencyKey');
   });
 
   it('streams CSV on Accept: text/csv or ?format=csv, quoted and safe for spreadsheets', async () => {
-    for (const r of [await call(`${server.url}/v1/export?format=csv`), await call(`${server.url}/v1/export`, { headers: { accept: 'text/csv' } })]) {
+    for (const r of [
+      await call(`${server.url}/v1/export?format=csv`),
+      await call(`${server.url}/v1/export`, { headers: { accept: 'text/csv' } }),
+    ]) {
       expect(r.headers['content-type']).toBe('text/csv; charset=utf-8');
       const rows = r.text.trim().split('\r\n');
       expect(rows[0]).toBe('id,receivedAt,type,series,value,occurredAt');
@@ -84,7 +119,9 @@ describe('export', () => {
 describe('slow clients', () => {
   it('a client that never finishes its headers gets 408 and is disconnected', async () => {
     const reply = await new Promise<string>((resolve) => {
-      const sock = connect(server.port, '127.0.0.1', () => sock.write('GET /v1/info HTTP/1.1\r\nHost: x\r\n'));
+      const sock = connect(server.port, '127.0.0.1', () =>
+        sock.write('GET /v1/info HTTP/1.1\r\nHost: x\r\n'),
+      );
       let data = '';
       sock.on('data', (d) => {
         data += d.toString();

@@ -115,6 +115,21 @@ export const postWebhookEvent: Handler = async (ctx, deps) => {
       `The event does not match the schema: ${describeErrors(validateWebhookEvent.errors)}.`,
     );
   }
+  if (body.data !== undefined && depthOf(body.data) > MAX_DATA_DEPTH) {
+    throw new HttpError(
+      400,
+      'EVENT_TOO_DEEP',
+      `The event's data nests deeper than ${MAX_DATA_DEPTH} levels.`,
+    );
+  }
+  // Bounded events keep the state (retention × event size) and each group commit bounded.
+  if (JSON.stringify(body).length > MAX_EVENT_BYTES) {
+    throw new HttpError(
+      413,
+      'EVENT_TOO_LARGE',
+      `An event may take at most ${MAX_EVENT_BYTES} bytes of JSON.`,
+    );
+  }
   const keyHeader = ctx.req.headers['idempotency-key'];
   const key = typeof keyHeader === 'string' && keyHeader.length > 0 ? keyHeader : undefined;
   if (key !== undefined && key.length > 255) {
@@ -133,6 +148,26 @@ export const postWebhookEvent: Handler = async (ctx, deps) => {
   // 202 is sent only after the write above is on disk (fsync + rename + directory fsync).
   sendJson(ctx, 202, { accepted: true, id: event.id, duplicate, request_id: ctx.requestId });
 };
+
+/** Largest stored event (serialized); with the default retention of 10,000 the state stays under ~80 MB. */
+const MAX_EVENT_BYTES = 8192;
+
+/** Nesting limit of an event's `data`: deeper documents cannot be stored or logged safely. */
+const MAX_DATA_DEPTH = 32;
+
+/** Depth of a JSON value, computed iteratively (a hostile body must not exhaust the stack here). */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (d > max) max = d;
+    if (max > MAX_DATA_DEPTH) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
 
 export const postForecast: Handler = async (ctx, deps) => {
   const body = await readJsonBody(ctx.req, deps.bodyLimit);
