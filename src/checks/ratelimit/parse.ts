@@ -164,6 +164,10 @@ export function parseRateLimit(headers: Headers): RateLimitInfo[] {
       });
     }
   }
+  // A window advertised by one convention (RateLimit-Policy w=) applies to the others in the same
+  // response: express-rate-limit sends legacy headers beside draft ones for a 15-minute window.
+  const window = found.find((i) => i.windowSec !== undefined)?.windowSec;
+  if (window !== undefined) for (const i of found) i.windowSec ??= window;
   return found;
 }
 
