@@ -55,6 +55,20 @@ describe('exit codes', () => {
     }
   });
 
+  it('--quiet prints only the flagged checks and the verdict', async () => {
+    const bad = await startFixture({ defects: { poweredBy: true } });
+    try {
+      const r = await cli([bad.url, '--duration', '0', '--quiet']);
+      expect(r.code).toBe(1);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines.at(-1)).toMatch(/^FAIL {2}\d+ passed, \d+ failed/);
+      expect(lines.slice(0, -1).every((l) => l.startsWith('✗ security.fingerprint'))).toBe(true);
+      expect(r.stderr).toBe('');
+    } finally {
+      await bad.close();
+    }
+  });
+
   it('--version and --help exit 0; help has examples and the exit codes', async () => {
     const v = await cli(['--version']);
     expect(v.code).toBe(0);
@@ -63,6 +77,9 @@ describe('exit codes', () => {
     expect(h.code).toBe(0);
     expect(h.stdout).toContain('harden-check demo');
     expect(h.stdout).toContain('Exit codes: 0');
+    // Every run option is listed in the top-level help.
+    for (const flag of ['--rate-limit-probe', '--slo-p99', '--report <format=file>', '--load-header'])
+      expect(h.stdout).toContain(flag);
   });
 });
 

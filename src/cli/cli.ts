@@ -104,7 +104,7 @@ function addRunOptions(cmd: Command): Command {
       collect,
     )
     .option('--strict', 'warnings fail the exit code too')
-    .option('--quiet', 'no progress or notices on stderr')
+    .option('--quiet', 'text report: only flagged checks and the verdict; no progress or notices on stderr')
     .option('--no-color', 'no colour in the text report')
     .option('--debug', 'print stack traces of internal errors');
 }
@@ -181,8 +181,8 @@ async function run(
 }
 
 async function emit(report: Report, plan: OutputPlan, o: CliOptions, io: CliIo): Promise<number> {
-  const out = await writeReports(report, plan, wantColor(o, io), io.cwd);
-  if (out !== undefined && !(o.quiet && plan.main.format === 'text')) io.stdout.write(out);
+  const out = await writeReports(report, plan, wantColor(o, io), io.cwd, Boolean(o.quiet));
+  if (out !== undefined) io.stdout.write(out);
   return report.verdict === 'pass' ? EXIT.ok : EXIT.failed;
 }
 
@@ -195,19 +195,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'Checks whether an HTTP API is production-hardened: header contract, rate limits, security headers, error bodies, health endpoints and latency SLOs.',
     )
     .version(VERSION, '-V, --version')
+    // Options after `demo`/`merge` belong to that command, not to the default one.
+    .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError('(run harden-check --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', EXAMPLES);
 
-  addRunOptions(
-    program.command('check', { isDefault: true, hidden: true }).argument('[url]', 'base URL of the API'),
-  )
-    .description('run the checks against a URL (the default command)')
-    .action(async (url: string | undefined, o: CliOptions) => {
+  // The default command is the program itself, so `harden-check --help` lists every run option.
+  addRunOptions(program.argument('[url]', 'base URL of the API, e.g. https://api.example.com')).action(
+    async (url: string | undefined, o: CliOptions) => {
       debug ||= Boolean(o.debug);
       code = await run(url, o, io);
-    });
+    },
+  );
 
   addRunOptions(program.command('demo'))
     .description('start the reference server in-process on 127.0.0.1:0, check it, print the report, stop it')

@@ -33,6 +33,7 @@ export async function writeReports(
   plan: OutputPlan,
   color: boolean,
   cwd: string,
+  quiet = false,
 ): Promise<string | undefined> {
   for (const { format, file } of [
     ...plan.extra,
@@ -51,5 +52,5 @@ export async function writeReports(
   }
   return plan.main.file
     ? undefined
-    : FORMATTERS[plan.main.format](report, { color: color && plan.main.format === 'text' });
+    : FORMATTERS[plan.main.format](report, { color: color && plan.main.format === 'text', quiet });
 }

@@ -11,6 +11,8 @@ export const FORMATS: readonly Format[] = ['text', 'json', 'junit', 'markdown', 
 export interface FormatOptions {
   /** Colour for the text format; decided once by the caller from the target stream. */
   color: boolean;
+  /** Text only: just the flagged checks and the verdict line (`--quiet`). */
+  quiet?: boolean;
 }
 
 /** A formatter is a pure function of the report; writing it anywhere is the caller's job. */

@@ -30,6 +30,7 @@ export function formatText(report: Report, options: FormatOptions): string {
     c.bold(`harden-check ${report.version} → ${report.target}`) + c.gray(`  (rules ${report.rulesVersion})`),
     '',
   ];
+  if (options.quiet) return formatQuiet(report, c, paint);
   const idWidth = Math.max(0, ...report.checks.map((r) => r.id.length));
   for (const [category, results] of byCategory(report.checks)) {
     out.push(c.bold(CATEGORY_TITLES[category]));
@@ -81,4 +82,21 @@ export function formatText(report: Report, options: FormatOptions): string {
     `${verdict}  ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped in ${(report.durationMs / 1000).toFixed(1)} s`,
   );
   return `${out.join('\n')}\n`;
+}
+
+/** `--quiet`: one line per flagged result, then the verdict; nothing when all is well but the verdict. */
+function formatQuiet(
+  report: Report,
+  c: InstanceType<typeof Chalk>,
+  paint: Record<Status, (s: string) => string>,
+): string {
+  const lines = report.checks
+    .filter((r) => r.status === 'fail' || r.status === 'warn')
+    .map((r) => `${paint[r.status](SYMBOL[r.status])} ${r.id}  ${r.message}`);
+  const s = report.summary;
+  const verdict = report.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
+  lines.push(
+    `${verdict}  ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped — ${report.target}`,
+  );
+  return `${lines.join('\n')}\n`;
 }
