@@ -113,6 +113,8 @@ describe('config file', () => {
   it('an unknown field, bad JSON, an unknown check id or endpoint are usage errors', async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ sloo: {} }, /unknown field "sloo"/],
+      // A config file from a repository must not run commands: --log-command is a flag only.
+      [{ logCommand: 'touch /tmp/pwned' }, /unknown field "logCommand"/],
       [{ checks: { skip: ['security.nothing'] } }, /unknown check id or category "security.nothing"/],
       [{ policies: { 'GET /v1/nowhere': { limit: 5 } } }, /matches none of the probed endpoints/],
       [{ checks: { categories: ['speed'] } }, /checks\.categories\.0 must be one of/],

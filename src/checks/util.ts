@@ -57,9 +57,14 @@ export function isJsonMedia(type: string | undefined): boolean {
   return type === 'application/json' || (type?.startsWith('application/') === true && type.endsWith('+json'));
 }
 
-/** Short, printable excerpt of a value for messages (never longer than `max`). */
+/**
+ * Short, printable excerpt of a target-supplied value for messages: control characters (terminal
+ * escape sequences included) are shown as \xNN, never passed through, and the length is capped.
+ */
 export function excerpt(value: string, max = 60): string {
-  const clean = value.replace(/[\r\n\t]/g, ' ');
+  const clean = value
+    .replace(/[\r\n\t]/g, ' ')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 

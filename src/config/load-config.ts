@@ -53,7 +53,6 @@ interface ConfigFile {
   insecure?: boolean;
   strict?: boolean;
   logFile?: string;
-  logCommand?: string;
 }
 
 let validateConfig: ((doc: unknown) => boolean) & { errors?: ErrorObject[] | null } = undefined as never;
@@ -285,7 +284,8 @@ export async function resolveRunOptions(
     strict: flags.strict ?? file.strict ?? false,
     errorSchema,
     logFile: flags.logFile ?? file.logFile,
-    logCommand: flags.logCommand ?? file.logCommand,
+    // Flag only: a config file checked into a repository must not be able to run commands.
+    logCommand: flags.logCommand,
   };
 }
 

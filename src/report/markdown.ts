@@ -4,8 +4,14 @@ import { percentileRows } from './latency-table.js';
 
 const ICON = { pass: '✅', fail: '❌', warn: '⚠️', skip: '➖' } as const;
 
+/** A table cell: pipes escaped, and HTML neutralised so a hostile target cannot inject markup into a PR comment. */
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ');
 }
 
 /** Markdown for a pull-request comment: verdict, summary, failures first, then every check. */

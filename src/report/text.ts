@@ -6,6 +6,9 @@ import { byCategory, CATEGORY_TITLES } from './group.js';
 import { fmtMs, percentileRows } from './latency-table.js';
 
 const SYMBOL = { pass: '✓', fail: '✗', warn: '!', skip: '-' } as const;
+
+/** Target-supplied text must not drive the terminal: control characters are shown, not sent. */
+const printable = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 const RANK = { fail: 3, warn: 2, pass: 1, skip: 0 } as const;
 
 function byId(results: readonly CheckResult[]): Map<string, CheckResult[]> {
@@ -43,10 +46,11 @@ export function formatText(report: Report, options: FormatOptions): string {
         summary = `${rs.length} ${rs[0]!.endpoint ? 'endpoints' : 'results'}: all ${worst}`;
       else summary = `${flagged.length} of ${rs.length} ${rs[0]!.endpoint ? 'endpoints' : 'results'} flagged`;
       out.push(
-        `  ${paint[worst](SYMBOL[worst])} ${c.bold(id.padEnd(idWidth))}  ${worst === 'skip' ? c.gray(summary) : summary}`,
+        `  ${paint[worst](SYMBOL[worst])} ${c.bold(id.padEnd(idWidth))}  ${worst === 'skip' ? c.gray(printable(summary)) : printable(summary)}`,
       );
       if (rs.length > 1)
-        for (const r of flagged) out.push(`      ${paint[r.status](SYMBOL[r.status])} ${r.message}`);
+        for (const r of flagged)
+          out.push(`      ${paint[r.status](SYMBOL[r.status])} ${printable(r.message)}`);
     }
     out.push('');
   }
@@ -92,7 +96,7 @@ function formatQuiet(
 ): string {
   const lines = report.checks
     .filter((r) => r.status === 'fail' || r.status === 'warn')
-    .map((r) => `${paint[r.status](SYMBOL[r.status])} ${r.id}  ${r.message}`);
+    .map((r) => `${paint[r.status](SYMBOL[r.status])} ${r.id}  ${printable(r.message)}`);
   const s = report.summary;
   const verdict = report.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
   lines.push(
