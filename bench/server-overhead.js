@@ -68,15 +68,16 @@ async function load(url) {
 
 const servers = {
   bare: fileURLToPath(new URL('./targets/bare-server.js', import.meta.url)),
+  'bare+headers': fileURLToPath(new URL('./targets/bare-headers-server.js', import.meta.url)),
   hardened: fileURLToPath(new URL('./targets/hardened-server.js', import.meta.url)),
 };
-const results = { bare: [], hardened: [] };
+const results = { bare: [], 'bare+headers': [], hardened: [] };
 console.log(
   `server overhead: ${ROUNDS} alternating rounds × ${SECONDS} s, ${CONNECTIONS} connections, load tool ${hasWrk ? 'wrk' : 'autocannon'}`,
 );
 console.log(`machine: ${machine()}\n`);
 for (let round = 0; round < ROUNDS; round++) {
-  for (const name of ['bare', 'hardened']) {
+  for (const name of ['bare', 'bare+headers', 'hardened']) {
     const child = await startChild(servers[name], [], { core: 0 });
     await load(child.url).catch(() => undefined); // warm-up is not counted
     const cpu0 = cpuSeconds(child.pid);
@@ -94,6 +95,12 @@ console.log(
   `\n${table([
     ['', 'req/s', 'p99 ms', 'server CPU µs/req'],
     ['bare node:http', fmt(m('bare', 'rps')), fmt(m('bare', 'p99'), 2), fmt(m('bare', 'cpuUsPerReq'), 1)],
+    [
+      'bare + the 15 contract headers',
+      fmt(m('bare+headers', 'rps')),
+      fmt(m('bare+headers', 'p99'), 2),
+      fmt(m('bare+headers', 'cpuUsPerReq'), 1),
+    ],
     [
       'hardened pipeline',
       fmt(m('hardened', 'rps')),
