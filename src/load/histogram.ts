@@ -11,7 +11,9 @@ export const HISTOGRAM_SETTINGS = {
 };
 
 export function createHistogram(): Histogram {
-  return hdr.build({ ...HISTOGRAM_SETTINGS, bitBucketSize: 'packed', useWebAssembly: false });
+  // Int32 counts: recording is a plain array increment (the packed layout costs ~10 % of the
+  // load generator's CPU); ~70 KB per histogram.
+  return hdr.build({ ...HISTOGRAM_SETTINGS, bitBucketSize: 32, useWebAssembly: false });
 }
 
 /** Records microseconds, clamped into the trackable range (a 90 s stall counts as 60 s, never lost). */
