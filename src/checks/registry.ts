@@ -7,11 +7,13 @@ import {
   requestIdUnique,
 } from './contract-request-id.js';
 import type { CheckDef } from './define.js';
-import { errorContentType, errorCorrelation, errorNoLeak, errorSchema } from './errors.js';
+import { errorContentType, errorCorrelation, errorSchema } from './errors.js';
+import { errorNoLeak } from './errors-leak.js';
 import { liveness, readiness } from './health.js';
 import { logRedaction } from './logs.js';
 import { RATELIMIT_CHECKS } from './ratelimit/index.js';
-import { cacheControl, cors, csp, fingerprint, framing, hsts, nosniff } from './security.js';
+import { cacheControl, csp, framing, hsts, nosniff } from './security.js';
+import { cors, fingerprint } from './security-exposure.js';
 import { SLO_CHECKS } from './slo.js';
 
 /** Version of the rule set; bumped whenever a rule's verdict can change. Printed in every report. */

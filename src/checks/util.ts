@@ -1,4 +1,5 @@
 import type { Exchange, ProbePurpose } from '../types.js';
+import type { Finding } from './define.js';
 
 type Responded = Exchange & { response: NonNullable<Exchange['response']> };
 
@@ -70,4 +71,19 @@ export function excerpt(value: string, max = 60): string {
 
 export function statusList(es: readonly Responded[]): string {
   return [...new Set(es.map((e) => e.response.status))].join(', ');
+}
+
+/** Runs `judge` on every response of each endpoint; the first non-pass verdict speaks for the endpoint. */
+export function perEndpoint(
+  exchanges: Responded[],
+  judge: (e: Responded) => Omit<Finding, 'endpoint'> | undefined,
+  ok: (endpoint: string, es: Responded[]) => Omit<Finding, 'endpoint'>,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const [endpoint, es] of byEndpoint(exchanges)) {
+    const verdicts = es.map(judge).filter((v): v is Omit<Finding, 'endpoint'> => v !== undefined);
+    const worst = verdicts.find((v) => v.status === 'fail') ?? verdicts.find((v) => v.status === 'warn');
+    out.push({ ...(worst ?? ok(endpoint, es)), endpoint });
+  }
+  return out;
 }

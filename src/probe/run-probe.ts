@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CORS_PROBE_ORIGIN } from '../checks/security.js';
+import { CORS_PROBE_ORIGIN } from '../checks/security-exposure.js';
 import type { CheckContext, ProbeNeed } from '../checks/define.js';
 import { endpointLabel } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
