@@ -3,6 +3,7 @@ import type { CheckResult, Report, Status } from '../types.js';
 import type { FormatOptions } from './format.js';
 import { logBuckets } from './distribution.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
+import { LAG_MAX_LIMIT_MS, LAG_P99_LIMIT_MS } from '../load/summarize.js';
 import { fmtMs, percentileRows } from './latency-table.js';
 
 const SYMBOL = { pass: '✓', fail: '✗', warn: '!', skip: '-' } as const;
@@ -76,6 +77,13 @@ export function formatText(report: Report, options: FormatOptions): string {
         const bar = '█'.repeat(Math.round((b.count / peak) * 30));
         out.push(`  ${`${fmtMs(b.fromMs)} – ${fmtMs(b.toMs)}`.padStart(24)} ${c.cyan(bar)} ${b.count}`);
       }
+    }
+    const lag = l.clientLagMs as { p99: number; max: number } | undefined;
+    if (lag && l.model !== 'closed') {
+      out.push(
+        '',
+        `  client schedule lag: p99 ${fmtMs(lag.p99)}, max ${fmtMs(lag.max)}${lag.p99 > LAG_P99_LIMIT_MS || lag.max > LAG_MAX_LIMIT_MS ? c.yellow(' — the client fell behind; latency verdicts are inconclusive') : ''}`,
+      );
     }
     if (typeof l.politeNote === 'string') out.push('', `  ${c.yellow('note:')} ${l.politeNote}`);
     out.push('');
