@@ -3,6 +3,8 @@ import type { Exchange, ProbePurpose } from '../types.js';
 import { classifyTransportError } from './classify-error.js';
 
 export const BODY_CAP = 64 * 1024;
+/** Rate-limit probe responses are many and judged by headers: keep less of each body. */
+const RL_BODY_CAP = 8 * 1024;
 
 export interface ProbeClientOptions {
   timeoutMs: number;
@@ -81,6 +83,7 @@ export class ProbeClient {
       timing: { startedAt: Date.now(), headersMs: 0, totalMs: 0 },
       ...(req.meta ? { meta: req.meta } : {}),
     };
+    const cap = req.purpose.startsWith('rl-') ? RL_BODY_CAP : BODY_CAP;
     const t0 = performance.now();
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     try {
@@ -102,12 +105,12 @@ export class ProbeClient {
       try {
         for await (const chunk of res.body as AsyncIterable<Buffer>) {
           total += chunk.length;
-          if (kept < BODY_CAP) {
-            const part = chunk.subarray(0, BODY_CAP - kept);
+          if (kept < cap) {
+            const part = chunk.subarray(0, cap - kept);
             chunks.push(part);
             kept += part.length;
           }
-          if (total > BODY_CAP) {
+          if (total > cap) {
             // Stop reading a huge body: memory stays bounded and the deadline is not spent on it.
             truncated = true;
             res.body.destroy();
