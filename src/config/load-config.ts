@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { CHECKS } from '../checks/registry.js';
 import { HardenError } from '../errors.js';
@@ -63,9 +63,10 @@ interface ConfigFile {
   logFile?: string;
 }
 
-let validateConfig: ((doc: unknown) => boolean) & { errors?: ErrorObject[] | null } = undefined as never;
+// Compiled on first use and kept: the schema is part of the package and never changes at run time.
+let validateConfig: ValidateFunction | undefined;
 
-function configValidator() {
+function configValidator(): ValidateFunction {
   if (!validateConfig) {
     const ajv = new Ajv({ allErrors: false, strict: false });
     addFormats(ajv);
