@@ -62,6 +62,17 @@ export function formatText(report: Report, options: FormatOptions): string {
     out.push(
       `  ${l.requests} requests in ${l.durationSec ?? '?'} s, ${l.throughputRps} req/s${requested} (${l.model ?? 'open'} model), ${l.errors} errors, ${l.rateLimited} rate-limited (429)`,
     );
+    const codes = Object.entries((l.statusCodes ?? {}) as Record<string, number>)
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([code, n]) => `${code}×${n}`);
+    const transport = Object.entries((l.transportErrors ?? {}) as Record<string, number>).map(
+      ([kind, n]) => `${kind}×${n}`,
+    );
+    if (codes.length || transport.length) {
+      out.push(
+        `  status codes: ${codes.join(', ') || 'none'}${transport.length ? `; transport errors: ${transport.join(', ')}` : ''}`,
+      );
+    }
     const header = ['', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'];
     const rows = percentileRows(l).map((r) => [r.label, ...r.values]);
     const widths = header.map((_, i) => Math.max(...[header, ...rows].map((r) => r[i]!.length)));
