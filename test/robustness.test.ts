@@ -60,6 +60,20 @@ describe('unreachable or hostile targets end with one line and exit 3 within --t
     });
   }
 
+  it('a target that stops answering after the first requests ends the run after two timeouts', async () => {
+    const { startDelayServer } = await import('../fixtures/known-latency.js');
+    const server = await startDelayServer((i) => (i < 3 ? 0 : 30_000));
+    try {
+      const r = await cli([server.url, '--timeout', String(TIMEOUT), '--duration', '0']);
+      expect(r.code).toBe(3);
+      expectOneLine(r.stderr, /stopped answering during the probe phase: no complete response within 800 ms/);
+      // The reachability request, two answered probes, then two timeouts — not one timeout per probe.
+      expect(r.ms).toBeLessThan(TIMEOUT * 5);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('--insecure accepts the self-signed certificate and judges the target', async () => {
     hostile = await startHostile('self-signed');
     const r = await cli([

@@ -85,7 +85,21 @@ export async function runProbePhase(
     options.endpoints.find((e) => SAFE.has(e.method) && !isHealth(e)) ??
     options.endpoints.find((e) => SAFE.has(e.method));
   await checkReachable(client, target, first ?? { method: 'GET', path: options.health.liveness });
-  const send = (r: ProbeRequest) => client.send(r);
+  // A target that answered the first request but then stops answering would otherwise cost one
+  // full --timeout per remaining probe: two consecutive timeouts end the run (exit 3). Fast
+  // failures (a WAF resetting hostile-looking probes) are recorded and judged instead.
+  let failures = 0;
+  const send = async (r: ProbeRequest) => {
+    const e = await client.send(r);
+    failures = e.error?.code === 'TIMEOUT' ? failures + 1 : 0;
+    if (failures >= 2) {
+      throw new HardenError(
+        TRANSPORT_TO_CODE[e.error!.code] ?? 'TARGET_UNREACHABLE',
+        `${target.origin} stopped answering during the probe phase: ${e.error!.message}`,
+      );
+    }
+    return e;
+  };
   const subject = first ?? { method: 'GET', path: options.health.liveness };
   const subjectPath = joinPath(target, subject.path);
   const subjectLabel = endpointLabel(subject);
