@@ -103,6 +103,35 @@ describe('open model against known latency', () => {
   });
 });
 
+describe('a target that stops answering mid-run', () => {
+  it('open model: the run ends one timeout after its schedule, the rest counted as timeouts', async () => {
+    const server = await startDelayServer((i) => (i < 20 ? 1 : 60_000));
+    cleanup.push(server.close);
+    const t0 = performance.now();
+    const { stats } = await measure({ ...plan(server.url, 100, 1), timeoutMs: 500 });
+    expect(performance.now() - t0).toBeLessThan(1000 + 500 + 1000);
+    expect(stats.completed).toBe(100);
+    expect(stats.successes).toBe(20);
+    expect(stats.transportErrors.TIMEOUT).toBe(80);
+  });
+
+  it('closed model: the same bound', async () => {
+    const server = await startDelayServer((i) => (i < 20 ? 1 : 60_000));
+    cleanup.push(server.close);
+    const t0 = performance.now();
+    const { stats } = await measure({
+      ...plan(server.url, 1, 1),
+      model: 'closed',
+      connections: 4,
+      requests: 1_000_000,
+      timeoutMs: 500,
+    });
+    expect(performance.now() - t0).toBeLessThan(1000 + 500 + 1000);
+    expect(stats.successes).toBe(20);
+    expect(stats.errors).toBeGreaterThanOrEqual(4);
+  });
+});
+
 describe('closed model', () => {
   it('sends exactly --requests over --connections', async () => {
     const server = await startDelayServer(() => 1);

@@ -69,6 +69,14 @@ interface PreparedTarget {
 
 const LATENCY_HEADER = Buffer.from('x-latency-ms');
 
+/** Requests abandoned at the end of a run: classified as timeouts. */
+class LoadAbandonedError extends Error {
+  override name = 'TimeoutError';
+  constructor() {
+    super('no response before the end of the run');
+  }
+}
+
 /** Parses a raw header value of whole milliseconds; undefined unless it is a plain integer. */
 function parseMs(raw: Buffer): number | undefined {
   if (raw.length === 0 || raw.length > 12) return undefined;
@@ -151,6 +159,7 @@ export class LoadRunner extends EventEmitter {
   private inFlight = 0;
   /** Called when a request settles (closed model: start the next one; open model: detect the end). */
   private onSettled: () => void = () => undefined;
+  private abandonTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly plan: LoadPlan) {
     super();
@@ -194,6 +203,7 @@ export class LoadRunner extends EventEmitter {
       else await this.runClosed();
     } finally {
       clearInterval(ticker);
+      clearTimeout(this.abandonTimer);
       s.endedAt = performance.now();
       await this.pool.close().catch(() => undefined);
     }
@@ -235,6 +245,19 @@ export class LoadRunner extends EventEmitter {
     );
   }
 
+  /**
+   * Requests still queued or in flight `ms` after the schedule ended are abandoned (counted as
+   * timeouts): otherwise requests queued behind a stalled server would each wait a full timeout
+   * on a connection and the run would outlast its duration many times over.
+   */
+  private abandonAfter(ms: number): void {
+    if (this.abandonTimer) return;
+    this.abandonTimer = setTimeout(() => {
+      if (this.inFlight > 0) this.pool.destroy(new LoadAbandonedError()).catch(() => undefined);
+    }, ms);
+    this.abandonTimer.unref();
+  }
+
   private runOpen(): Promise<void> {
     const { rate, requests } = this.plan;
     const s = this.stats;
@@ -255,7 +278,10 @@ export class LoadRunner extends EventEmitter {
         }
         // Schedule from t0 + i·interval, never from "now": timers may fire late, but the plan does not drift.
         if (i < requests) setTimeout(tick, Math.max(0, t0 + i * interval - performance.now()));
-        else this.onSettled();
+        else {
+          this.abandonAfter(this.plan.timeoutMs);
+          this.onSettled();
+        }
       };
       tick();
     });
@@ -267,12 +293,19 @@ export class LoadRunner extends EventEmitter {
     let next = 0;
     return new Promise<void>((resolve) => {
       // Each settled request starts the next one, keeping `connections` requests in flight.
+      let closing = false;
       this.onSettled = () => {
         if (next < requests && performance.now() < deadline) {
           this.fire(next, performance.now());
           next++;
         } else if (this.inFlight === 0) resolve();
+        else if (!closing) {
+          closing = true;
+          this.abandonAfter(this.plan.timeoutMs);
+        }
       };
+      // A server that stops answering must not hold the run past its duration plus one timeout.
+      setTimeout(() => this.abandonAfter(this.plan.timeoutMs), durationMs).unref();
       const initial = Math.min(connections, requests);
       for (; next < initial; next++) this.fire(next, performance.now());
       if (initial === 0) resolve();

@@ -32,6 +32,9 @@ export function classifyTransportError(err: unknown, timeoutMs: number): { code:
     case 'HPE_LF_EXPECTED':
     case 'UND_ERR_INFO':
       return { code: 'NOT_HTTP', message: 'the server did not answer with valid HTTP' };
+    case 'UND_ERR_DESTROYED':
+    case 'ClientDestroyedError':
+      return { code: 'TIMEOUT', message: 'abandoned: no response before the end of the run' };
     case 'UND_ERR_CONNECT_TIMEOUT':
       return { code: 'TIMEOUT', message: `could not connect within ${timeoutMs} ms` };
     case 'UND_ERR_HEADERS_TIMEOUT':
