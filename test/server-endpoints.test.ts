@@ -116,6 +116,55 @@ describe('export', () => {
   });
 });
 
+describe('when the state cannot be written', () => {
+  it('events get 503 + Retry-After (never 202), readiness reports it, and both recover', async () => {
+    const { mkdir, mkdtemp, rm, writeFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const base = await mkdtemp(join(tmpdir(), 'harden-enotdir-'));
+    const dir = join(base, 'state-dir');
+    const s = await startTestServer({ statePath: join(dir, 'state.json') });
+    try {
+      const ok = await call(`${s.url}/v1/webhooks/events`, {
+        method: 'POST',
+        headers: json,
+        body: '{"type":"a","value":1}',
+      });
+      expect(ok.status).toBe(202);
+      // Replace the state directory by a file: writes fail with ENOTDIR, even as root.
+      await rm(dir, { recursive: true });
+      await writeFile(dir, 'x');
+      const failed = await call(`${s.url}/v1/webhooks/events`, {
+        method: 'POST',
+        headers: json,
+        body: '{"type":"b","value":2}',
+      });
+      expect(failed.status).toBe(503);
+      expect(failed.headers['retry-after']).toBe('5');
+      const ready = await call(`${s.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(ready.json()).toMatchObject({
+        checks: { 'state:store': { status: 'fail', output: 'last state write failed (ENOTDIR)' } },
+      });
+      await rm(dir);
+      await mkdir(dir);
+      expect(
+        (
+          await call(`${s.url}/v1/webhooks/events`, {
+            method: 'POST',
+            headers: json,
+            body: '{"type":"c","value":3}',
+          })
+        ).status,
+      ).toBe(202);
+      expect((await call(`${s.url}/readyz`)).status).toBe(200);
+    } finally {
+      await s.stop();
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('slow clients', () => {
   it('a client that never finishes its headers gets 408 and is disconnected', async () => {
     const reply = await new Promise<string>((resolve) => {

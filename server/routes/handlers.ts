@@ -42,9 +42,12 @@ async function pingRedis(redis: Redis): Promise<string | undefined> {
 /** Readiness reports each dependency (IETF draft-inadarei-api-health-check `checks` shape). */
 export const readyz: Handler = async (ctx, deps) => {
   const checks: Record<string, { status: 'pass' | 'fail'; output?: string }> = {};
-  checks['state:store'] = deps.store.isOpen()
-    ? { status: 'pass' }
-    : { status: 'fail', output: 'store is closed' };
+  const writeError = deps.store.lastWriteError;
+  checks['state:store'] = !deps.store.isOpen()
+    ? { status: 'fail', output: 'store is closed' }
+    : writeError
+      ? { status: 'fail', output: `last state write failed (${writeError})` }
+      : { status: 'pass' };
   if (deps.redis) {
     const problem = await pingRedis(deps.redis);
     checks['redis:ping'] = problem ? { status: 'fail', output: problem } : { status: 'pass' };
@@ -135,16 +138,23 @@ export const postWebhookEvent: Handler = async (ctx, deps) => {
   if (key !== undefined && key.length > 255) {
     throw new HttpError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be at most 255 characters.');
   }
-  const { event, duplicate } = await deps.store.append(
-    {
-      type: body.type,
-      series: body.series ?? 'default',
-      value: body.value,
-      ...(body.occurredAt ? { occurredAt: body.occurredAt } : {}),
-      ...(body.data ? { data: body.data } : {}),
-    },
-    key,
-  );
+  const { event, duplicate } = await deps.store
+    .append(
+      {
+        type: body.type,
+        series: body.series ?? 'default',
+        value: body.value,
+        ...(body.occurredAt ? { occurredAt: body.occurredAt } : {}),
+        ...(body.data ? { data: body.data } : {}),
+      },
+      key,
+    )
+    .catch(() => {
+      // Not acknowledged, so nothing is lost: the client retries (safely, with an Idempotency-Key).
+      throw new HttpError(503, 'STATE_WRITE_FAILED', 'The event could not be stored durably; retry later.', {
+        headers: { 'retry-after': '5' },
+      });
+    });
   // 202 is sent only after the write above is on disk (fsync + rename + directory fsync).
   sendJson(ctx, 202, { accepted: true, id: event.id, duplicate, request_id: ctx.requestId });
 };

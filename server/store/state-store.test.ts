@@ -69,3 +69,27 @@ describe('StateStore', () => {
     await store.close();
   });
 });
+
+describe('StateStore write failures', () => {
+  it('rejects the batch, keeps the committed state, and reports the failure until a write succeeds', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const sub = join(dir, 'gone');
+    await mkdir(sub);
+    const store = await StateStore.open({ path: join(sub, 'state.json') });
+    await store.append({ type: 't', series: 's', value: 1 });
+    // Replace the state directory by a file: every write now fails (ENOTDIR), even as root.
+    await rm(sub, { recursive: true });
+    await writeFile(sub, 'not a directory');
+    await expect(store.append({ type: 't', series: 's', value: 2 })).rejects.toMatchObject({
+      code: 'ENOTDIR',
+    });
+    expect(store.lastWriteError).toBe('ENOTDIR');
+    expect(store.events.map((e) => e.value)).toEqual([1]);
+    await rm(sub);
+    await mkdir(sub);
+    await store.append({ type: 't', series: 's', value: 3 });
+    expect(store.lastWriteError).toBeUndefined();
+    expect(store.events.map((e) => e.value)).toEqual([1, 3]);
+    await store.close();
+  });
+});

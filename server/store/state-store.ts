@@ -93,6 +93,9 @@ export class StateStore {
     return !this.closed;
   }
 
+  /** Why the last commit failed (e.g. disk full), until a later commit succeeds; for /readyz. */
+  lastWriteError: string | undefined;
+
   /** Stores an event durably; with an idempotency key seen before, returns the first result instead. */
   append(input: NewEvent, idempotencyKey?: string): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new ServerCommandError('STATE_CLOSED', 'state store is closed'));
@@ -157,9 +160,11 @@ export class StateStore {
           this.onCommit?.(batch.length, (performance.now() - t0) / 1000);
         }
       } catch (err) {
+        this.lastWriteError = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
         for (const p of batch) p.reject(err);
         continue;
       }
+      this.lastWriteError = undefined;
       this.setCommitted(kept);
       for (const p of batch) p.resolve({ event: p.event, duplicate: false });
     }
