@@ -31,36 +31,41 @@ function plan(url: string, rate: number, seconds: number): LoadPlan {
   };
 }
 
-async function measure(p: LoadPlan) {
+async function measure(p: LoadPlan, warmUp = 0) {
+  // Warm-up requests (JIT, connections) are not measured; 50 keeps index-based schedules aligned.
+  if (warmUp > 0) await new LoadRunner({ ...p, requests: warmUp }).run();
   const stats = await new LoadRunner(p).run();
   return { stats, evidence: evidenceFromSummary(summarizeLoad(stats, undefined)) };
 }
 
 describe('open model against known latency', () => {
-  it('a fixed delay D shows as D at every percentile (tolerance +20 ms; p99 +60 ms)', async () => {
+  it('a fixed delay D shows as D at every percentile (tolerance +20 ms plus the client’s own lag)', async () => {
     const D = 30;
     const server = await startDelayServer(() => D);
     cleanup.push(server.close);
-    const { evidence, stats } = await measure(plan(server.url, 100, 2));
+    const { evidence, stats } = await measure(plan(server.url, 100, 2), 50);
     expect(stats.completed).toBe(200);
+    // A stall of this client delays every request due during it, and that is counted (no
+    // coordinated omission); the client reports its own lag, so the bound includes it.
+    const slack = 20 + evidence.clientLag.maxMs;
     for (const q of [0.5, 0.9, 0.99]) {
       expect(evidence.quantileMs(q)).toBeGreaterThanOrEqual(D);
-      // p99 of 200 samples is the 2nd-slowest request: one scheduler hiccup may show there.
-      expect(evidence.quantileMs(q)).toBeLessThan(D + (q === 0.99 ? 60 : 20));
+      expect(evidence.quantileMs(q)).toBeLessThan(D + slack);
     }
     // The server's own X-Latency-MS is recorded beside the client's.
     expect(stats.server.getValueAtPercentile(50) / 1000).toBeCloseTo(D, 0);
   });
 
-  it('a deterministic bimodal schedule gives the known p95 and p99 (tolerance +30 ms)', async () => {
+  it('a deterministic bimodal schedule gives the known p95 and p99 (tolerance +30 ms plus the client’s lag)', async () => {
     // Exactly 4 % of requests take 200 ms, the rest 10 ms: p95 = 10 ms, p99 = 200 ms.
     const server = await startDelayServer((i) => (i % 50 < 2 ? 200 : 10));
     cleanup.push(server.close);
-    const { evidence } = await measure(plan(server.url, 100, 3));
+    const { evidence } = await measure(plan(server.url, 100, 3), 50);
+    const slack = evidence.clientLag.maxMs;
     expect(evidence.quantileMs(0.95)).toBeGreaterThanOrEqual(10);
-    expect(evidence.quantileMs(0.95)).toBeLessThan(40);
+    expect(evidence.quantileMs(0.95)).toBeLessThan(40 + slack);
     expect(evidence.quantileMs(0.99)).toBeGreaterThanOrEqual(200);
-    expect(evidence.quantileMs(0.99)).toBeLessThan(230);
+    expect(evidence.quantileMs(0.99)).toBeLessThan(230 + slack);
     expect(evidence.shareAbove(100)).toBeCloseTo(0.04, 2);
   });
 
@@ -79,10 +84,12 @@ describe('open model against known latency', () => {
     const { evidence, stats } = await measure(plan(url, 200, 6));
     // Arrivals are uniform over the stall phase: with stall S = 1000 ms every P = 2000 ms,
     // P(latency > x) = (S/P)(1 − x/S), so p99 = S(1 − 0.01·P/S) = 980 ms and p95 = 900 ms.
+    // A stall of the client itself could only add to the measured values; it is reported as lag.
+    const slack = evidence.clientLag.maxMs;
     expect(evidence.quantileMs(0.99)).toBeGreaterThan(880);
-    expect(evidence.quantileMs(0.99)).toBeLessThan(1080);
+    expect(evidence.quantileMs(0.99)).toBeLessThan(1080 + slack);
     expect(evidence.quantileMs(0.95)).toBeGreaterThan(800);
-    expect(evidence.quantileMs(0.95)).toBeLessThan(1000);
+    expect(evidence.quantileMs(0.95)).toBeLessThan(1000 + slack);
     // The uncorrected service time hides the stall for every request that waited in the queue.
     expect(stats.uncorrected.getValueAtPercentile(95) / 1000).toBeLessThan(evidence.quantileMs(0.95) / 2);
   });
