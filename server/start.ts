@@ -161,9 +161,13 @@ async function connectRedis(url: string): Promise<Redis> {
     enableOfflineQueue: true,
     connectTimeout: 3000,
   });
+  // Connection errors surface through connect() below; without a listener ioredis prints them.
+  const swallow = () => undefined;
+  redis.on('error', swallow);
   try {
     await redis.connect();
     await redis.ping();
+    redis.off('error', swallow);
   } catch {
     redis.disconnect();
     throw new Error(`--redis: cannot connect to ${parsed.host || url}; is redis-server running?`);

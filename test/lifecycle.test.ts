@@ -66,3 +66,54 @@ describe('graceful shutdown', () => {
     }
   });
 });
+
+describe('harden-server start refuses bad input with one line', () => {
+  it('a busy port, a bad --redis URL, an unreachable Redis, bad --trust-proxy, a bad config file, an unknown flag', async () => {
+    const { runServerCli } = await import('../server/cli.js');
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'harden-start-'));
+    const run = async (args: string[]) => {
+      let stderr = '';
+      const code = await runServerCli(
+        ['start', '--state', join(dir, `${Math.random()}.json`), '--log-file', join(dir, 'log'), ...args],
+        {
+          stdout: () => undefined,
+          stderr: (s) => (stderr += s),
+          env: {},
+        },
+      );
+      return { code, stderr };
+    };
+    const busy = await startTestServer();
+    try {
+      const cases: Array<[string[], number, RegExp]> = [
+        [['--port', String(busy.port)], 1, /port is already in use/],
+        [['--port', '0', '--redis', 'not a url'], 1, /--redis: "not a url" is not a URL/],
+        [['--port', '0', '--redis', 'http://127.0.0.1:6379'], 1, /unsupported scheme http:/],
+        [['--port', '0', '--redis', 'redis://127.0.0.1:1'], 1, /cannot connect to 127\.0\.0\.1:1/],
+        [
+          ['--port', '0', '--trust-proxy', '10.0.0.0/abc'],
+          1,
+          /--trust-proxy: "10\.0\.0\.0\/abc" is not an IP address or CIDR/,
+        ],
+        [['--port', '99999'], 2, /--port must be an integer from 0 to 65535/],
+        [['--frobnicate'], 2, /unknown option/],
+      ];
+      await writeFile(join(dir, 'bad.json'), '{"apiKeys":[{"name":"x","key":"short","kind":"bypass"}]}');
+      cases.push([
+        ['--port', '0', '--config', join(dir, 'bad.json')],
+        1,
+        /--config .*bad\.json: \/apiKeys\/0\/key must NOT have fewer than 16 characters/,
+      ]);
+      for (const [args, code, pattern] of cases) {
+        const r = await run(args);
+        expect(r.code, args.join(' ')).toBe(code);
+        expect(r.stderr, args.join(' ')).toMatch(pattern);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    } finally {
+      await busy.stop();
+    }
+  });
+});
