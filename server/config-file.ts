@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { ApiKeyConfig } from './api-keys.js';
+import { ServerCommandError } from './errors.js';
 
 /** harden-server's config file: API keys (bypass for internal tools, per-client overrides). */
 export interface ServerConfigFile {
@@ -54,11 +55,17 @@ export function loadServerConfig(path: string | undefined, env: NodeJS.ProcessEn
       doc = JSON.parse(readFileSync(path, 'utf8'));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new Error(`--config ${path}: ${code ? `cannot read (${code})` : 'not valid JSON'}`);
+      throw new ServerCommandError(
+        'CONFIG_INVALID',
+        `--config ${path}: ${code ? `cannot read (${code})` : 'not valid JSON'}`,
+      );
     }
     if (!validate(doc)) {
       const e = validate.errors?.[0];
-      throw new Error(`--config ${path}: ${e?.instancePath || '/'} ${e?.message}`);
+      throw new ServerCommandError(
+        'CONFIG_INVALID',
+        `--config ${path}: ${e?.instancePath || '/'} ${e?.message}`,
+      );
     }
     config = doc;
   }

@@ -14,6 +14,7 @@ import { parseTrustProxy } from './stages/client-ip.js';
 import { createSecurityHeaders } from './stages/security-headers.js';
 import { DEFAULT_RETENTION, StateStore } from './store/state-store.js';
 import { VERSION } from './version.js';
+import { ServerCommandError } from './errors.js';
 
 /** SLO targets of SPEC §2, published on /v1/info. */
 export const SLO_TARGETS = { p95Ms: 100, p99Ms: 500, errorRate: 0.001, availability: 0.999 } as const;
@@ -150,10 +151,16 @@ async function connectRedis(url: string): Promise<Redis> {
   try {
     parsed = new URL(url);
   } catch {
-    throw new Error(`--redis: "${url}" is not a URL (e.g. redis://127.0.0.1:6379)`);
+    throw new ServerCommandError(
+      'REDIS_URL_INVALID',
+      `--redis: "${url}" is not a URL (e.g. redis://127.0.0.1:6379)`,
+    );
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new Error(`--redis: unsupported scheme ${parsed.protocol} (use redis:// or rediss://)`);
+    throw new ServerCommandError(
+      'REDIS_URL_INVALID',
+      `--redis: unsupported scheme ${parsed.protocol} (use redis:// or rediss://)`,
+    );
   }
   const redis = new Redis(url, {
     lazyConnect: true,
@@ -170,7 +177,10 @@ async function connectRedis(url: string): Promise<Redis> {
     redis.off('error', swallow);
   } catch {
     redis.disconnect();
-    throw new Error(`--redis: cannot connect to ${parsed.host || url}; is redis-server running?`);
+    throw new ServerCommandError(
+      'REDIS_UNREACHABLE',
+      `--redis: cannot connect to ${parsed.host || url}; is redis-server running?`,
+    );
   }
   return redis;
 }

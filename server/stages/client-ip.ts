@@ -1,5 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import type { Context } from '../context.js';
+import { ServerCommandError } from '../errors.js';
 
 export type TrustProxy =
   | { kind: 'none' }
@@ -16,7 +17,10 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
     const [addr, bits] = entry.split('/');
     const family = isIP(addr ?? '');
     if (!addr || family === 0 || (bits !== undefined && !/^\d+$/.test(bits))) {
-      throw new Error(`--trust-proxy: "${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8)`);
+      throw new ServerCommandError(
+        'TRUST_PROXY_INVALID',
+        `--trust-proxy: "${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8)`,
+      );
     }
     const type = family === 6 ? 'ipv6' : 'ipv4';
     if (bits === undefined) list.addAddress(addr, type);
