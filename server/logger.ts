@@ -1,7 +1,7 @@
 import { pino, type Logger } from 'pino';
 import type { Redactor } from './redact.js';
 
-/** Header values that are always removed, whatever they contain (SPEC §4). */
+/** Header values that are always removed, whatever they contain (docs/contract.md). */
 // Only the headers the access log emits (see LOGGED_HEADERS in app.ts): each path costs time per line.
 const REDACT_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'];
 

@@ -1,6 +1,6 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
-/** The SLI metrics of SPEC §2, on a registry owned by one server instance. */
+/** The SLI metrics of docs/contract.md, on a registry owned by one server instance. */
 export interface ServerMetrics {
   registry: Registry;
   observeRequest(method: string, route: string, status: number, seconds: number): void;

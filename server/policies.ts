@@ -1,4 +1,4 @@
-/** Rate-limit policies of the hardened API contract (SPEC §2): per client IP, fixed 60 s window. */
+/** Rate-limit policies of the hardened API contract (docs/contract.md): per client IP, fixed 60 s window. */
 export interface Policy {
   name: string;
   limit: number;

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 
-/** RFC 9457 problem details as this server emits them (SPEC §2). */
+/** RFC 9457 problem details as this server emits them (docs/contract.md). */
 export interface ProblemBody {
   type: string;
   title: string;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
 /**
- * Free-text redaction for log values (SPEC §4). Named headers and fields are removed by pino's
+ * Free-text redaction for log values (docs/contract.md). Named headers and fields are removed by pino's
  * `redact`; this catches secrets that travel inside free text (query strings, paths, messages).
  */
 

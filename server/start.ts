@@ -16,7 +16,7 @@ import { DEFAULT_RETENTION, StateStore } from './store/state-store.js';
 import { VERSION } from './version.js';
 import { ServerCommandError } from './errors.js';
 
-/** SLO targets of SPEC §2, published on /v1/info. */
+/** SLO targets of docs/contract.md, published on /v1/info. */
 export const SLO_TARGETS = { p95Ms: 100, p99Ms: 500, errorRate: 0.001, availability: 0.999 } as const;
 
 export interface ServerOptions {

@@ -14,7 +14,7 @@ export type ErrorCode =
   | 'CHECK_CRASHED'
   | 'OUTPUT_FAILED';
 
-/** Exit codes of SPEC §3. */
+/** Exit codes of docs/contract.md. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {

@@ -21,7 +21,7 @@ export type RunChecksInput = Flags & { target?: string; cwd?: string } & Partial
   >;
 
 /**
- * Runs harden-check against a target and returns the report (SPEC §3); the CLI is a thin layer
+ * Runs harden-check against a target and returns the report (docs/contract.md); the CLI is a thin layer
  * over this. Throws HardenError (with `code` and `exitCode`) for bad input or an unreachable target.
  *
  * @example const report = await runChecks({ target: 'https://api.example.com', checks: 'contract,security' });

@@ -1,4 +1,4 @@
-/** Categories of checks (SPEC §3). */
+/** Categories of checks (docs/contract.md). */
 export type Category = 'contract' | 'ratelimit' | 'security' | 'errors' | 'logs' | 'health' | 'slo';
 export const CATEGORIES: readonly Category[] = [
   'contract',
@@ -89,7 +89,7 @@ export interface Percentiles {
   max: number;
 }
 
-/** The `latency` section of the JSON report (SPEC §3). */
+/** The `latency` section of the JSON report (docs/contract.md). */
 export interface LatencySummary {
   requests: number;
   errors: number;
@@ -101,7 +101,7 @@ export interface LatencySummary {
   [extra: string]: unknown;
 }
 
-/** The JSON report (SPEC §3); schemaVersion 1. */
+/** The JSON report (docs/contract.md); schemaVersion 1. */
 export interface Report {
   schemaVersion: 1;
   tool: 'harden-check';

@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('json', () => {
-  it('is valid against the shipped report schema, with the SPEC fields', () => {
+  it('is valid against the shipped report schema, with the report fields', () => {
     for (const r of [report, failing]) {
       const doc = JSON.parse(FORMATTERS.json(r, { color: false }));
       expect(validateReport(doc)).toBeUndefined();

@@ -1,5 +1,5 @@
 /**
- * Security headers for a JSON API (OWASP REST Security Cheat Sheet; RULES.md §5.3). Built once;
+ * Security headers for a JSON API (OWASP REST Security Cheat Sheet). Built once;
  * HSTS only when the server is reached over TLS or told it sits behind a TLS terminator.
  */
 export function createSecurityHeaders(options: { hsts: boolean }): Readonly<Record<string, string>> {

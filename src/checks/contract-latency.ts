@@ -1,7 +1,7 @@
 import type { CheckDef, Finding } from './define.js';
 import { byEndpoint, excerpt, headerValues, responded, statusList } from './util.js';
 
-const SOURCE = 'SPEC §2; RULES.md LAT-1/LAT-2; RFC 9110 delay-seconds (1*DIGIT) as the value style';
+const SOURCE = 'docs/contract.md §1; RFC 9110 delay-seconds (1*DIGIT) as the value style';
 const FIX =
   '- Node.js (any framework): record `process.hrtime.bigint()` on arrival and set the header when headers are written (wrap `res.writeHead`, or Fastify `onSend`), in whole milliseconds: `String((now - start) / 1_000_000n)`.\n' +
   '- Express: `on-headers` module: `onHeaders(res, () => res.setHeader("X-Latency-MS", ms))` — it runs for errors and streams too.\n' +

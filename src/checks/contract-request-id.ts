@@ -10,8 +10,7 @@ import {
   UUID_RE,
 } from './util.js';
 
-const SOURCE =
-  'SPEC §2; RFC 9562; RULES.md RID-1…RID-5 (Heroku, Envoy, Rails, Fastify request-id conventions)';
+const SOURCE = 'docs/contract.md §1; RFC 9562; Heroku, Envoy, Rails and Fastify request-id conventions';
 const FIX_MIDDLEWARE =
   '- Express: a first middleware that reads `req.get("x-request-id")`, keeps it only if it is a UUID, else `crypto.randomUUID()`, and sets `res.set("X-Request-ID", id)`.\n' +
   '- Fastify: `genReqId` plus an `onRequest` hook that calls `reply.header("x-request-id", request.id)` (Fastify does not echo ids by itself).\n' +

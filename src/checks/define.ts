@@ -73,7 +73,7 @@ export interface CheckDef {
   why: string;
   /** How to fix it in common stacks (markdown). */
   fix: string;
-  /** Standards and references (RULES.md ids and RFCs). */
+  /** Standards and references (RFCs, drafts and the implementations they were checked against). */
   source: string;
   needs: readonly ProbeNeed[];
   messages: Record<string, string>;

@@ -12,7 +12,7 @@ const FIX_PROBLEM =
   '- Fastify: `setErrorHandler` and `setNotFoundHandler` returning the same shape with `reply.type("application/problem+json")`.\n' +
   '- nginx: `error_page 404 = @problem404;` with a location that `return`s a problem+json body, or `proxy_intercept_errors off` so the application’s bodies pass through.';
 
-const SOURCE_9457 = 'RFC 9457 §3 (problem details); RULES.md ERR-1…ERR-7';
+const SOURCE_9457 = 'RFC 9457 §3 (problem details)';
 
 const NO_ERRORS = {
   status: 'warn' as const,
@@ -134,7 +134,7 @@ export const errorCorrelation: CheckDef = {
   rule: 'Error bodies include the request id (e.g. `request_id`), equal to the X-Request-ID header.',
   why: 'Users paste error bodies into tickets, not headers; the id in the body is what support searches logs for.',
   fix: '- Add `request_id: req.id` (the value you set in X-Request-ID) to the one function that writes error bodies.',
-  source: 'SPEC §2; RULES.md ERR-7',
+  source: 'docs/contract.md §3',
   needs: ['not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: '{endpoint}: body {member} equals X-Request-ID',

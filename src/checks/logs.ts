@@ -8,7 +8,7 @@ export const logRedaction: CheckDef = {
   rule: 'Canary secrets sent in headers, the query string and a JSON body — a bearer token, an e-mail, a Luhn-valid card number, a password field — never appear in clear in the target’s log (--log-file or --log-command); skipped without a log source.',
   why: 'Logs are copied to many systems and kept long; a secret or personal datum written once is exposed for years.',
   fix: '- pino: `redact: ["req.headers.authorization", "req.headers.cookie", "*.password"]` plus a serializer that masks e-mails and card numbers in free text.\n- winston: a format that redacts the same fields.\n- nginx: do not log `$http_authorization` or `$request_body`; log `$uri` rather than `$request_uri` when query strings carry secrets.',
-  source: 'SPEC §4 (redaction); OWASP Logging Cheat Sheet (data to exclude)',
+  source: 'docs/contract.md (redaction); OWASP Logging Cheat Sheet (data to exclude)',
   needs: ['log-canary'],
   messages: {
     ok: '{count} canaries sent; none appear in clear in {source} ({lines} new lines{ids})',

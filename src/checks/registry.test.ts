@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from './registry.js';
 
-/** SPEC §3's catalogue: check ids are public API (CI users filter on them). */
+/** The catalogue of docs/checks.md: check ids are public API (CI users filter on them). */
 const CATALOGUE = [
   'contract.request-id.present',
   'contract.request-id.format',
@@ -41,7 +41,7 @@ const CATALOGUE = [
 ];
 
 describe('check registry', () => {
-  it('implements exactly the catalogue of SPEC §3, each id once', () => {
+  it('implements exactly the published catalogue, each id once', () => {
     const ids = CHECKS.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual([...CATALOGUE].sort());

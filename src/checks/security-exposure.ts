@@ -26,7 +26,7 @@ export const fingerprint: CheckDef = {
   rule: 'No X-Powered-By; the Server header, if any, carries no version; no other version-revealing headers (OWASP removal list).',
   why: 'Version banners tell attackers which known vulnerabilities to try first.',
   fix: '- Express: `app.disable("x-powered-by")` (or helmet).\n- nginx: `server_tokens off;`\n- Apache: `ServerTokens Prod`.\n- PHP: `expose_php = Off`.',
-  source: `${OWASP} (headers_remove.json); RULES.md SEC-8`,
+  source: `${OWASP} (headers_remove.json)`,
   needs: ['endpoints', 'not-found'],
   messages: {
     ok: '{endpoint}: no fingerprinting headers',
@@ -84,7 +84,7 @@ export const cors: CheckDef = {
   rule: 'Never `Access-Control-Allow-Origin: *` together with credentials, and never a reflected arbitrary origin with `Access-Control-Allow-Credentials: true`.',
   why: 'A reflected origin with credentials lets any website read authenticated API responses in a victim’s browser.',
   fix: '- Express `cors`: pass an explicit allow-list (`origin: ["https://app.example.com"]`), never `origin: true` with `credentials: true`.\n- Fastify `@fastify/cors`: same, `origin` as a list.\n- nginx: map allowed origins explicitly instead of `$http_origin`.',
-  source: 'Fetch standard (CORS protocol); MDN Observatory cors; OWASP REST sheet; RULES.md SEC-7',
+  source: 'Fetch standard (CORS protocol); MDN Observatory cors; OWASP REST sheet',
   needs: ['cors'],
   messages: {
     ok: '{endpoint}: an untrusted origin gets no CORS grant',

@@ -11,7 +11,7 @@ export const nosniff: CheckDef = {
   rule: 'Every response carries X-Content-Type-Options whose value, trimmed and lower-cased, is exactly `nosniff`.',
   why: 'Without it browsers may sniff a JSON or error body as HTML or script and execute it.',
   fix: '- Express: `helmet()` (or `res.set("X-Content-Type-Options", "nosniff")`).\n- Fastify: `@fastify/helmet`.\n- nginx: `add_header X-Content-Type-Options nosniff always;`',
-  source: `${OWASP}; MDN Observatory x-content-type-options; RULES.md SEC-2`,
+  source: `${OWASP}; MDN Observatory x-content-type-options`,
   needs: ['endpoints', 'not-found'],
   messages: {
     ok: '{endpoint}: nosniff on every response',
@@ -58,7 +58,7 @@ export const hsts: CheckDef = {
   rule: `HTTPS targets send exactly one Strict-Transport-Security header with max-age ≥ ${HSTS_MIN_AGE} (six months); plain-HTTP targets are not judged.`,
   why: 'HSTS stops downgrade and cookie-stripping attacks after the first visit.',
   fix: '- Express: `helmet.hsts({ maxAge: 31536000, includeSubDomains: true })`.\n- nginx: `add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;`\n- Behind a TLS terminator, set it at the terminator.',
-  source: 'RFC 6797; MDN Observatory strict-transport-security; RULES.md SEC-5',
+  source: 'RFC 6797; MDN Observatory strict-transport-security',
   needs: ['endpoints'],
   messages: {
     http: 'target is plain HTTP; HSTS applies to HTTPS only (serve the API over HTTPS in production)',
@@ -119,7 +119,7 @@ export const framing: CheckDef = {
   rule: "Responses carry `Content-Security-Policy: frame-ancestors 'none'` or `X-Frame-Options: DENY`; SAMEORIGIN or 'self' is a warning; anything else fails.",
   why: 'A response rendered inside a hostile frame enables clickjacking; API error pages are rendered by browsers too.',
   fix: "- Express: `helmet()` sets `X-Frame-Options: SAMEORIGIN`; prefer `helmet.frameguard({ action: 'deny' })`.\n- nginx: `add_header X-Frame-Options DENY always;` or `add_header Content-Security-Policy \"frame-ancestors 'none'\" always;`",
-  source: `${OWASP}; MDN Observatory x-frame-options; RULES.md SEC-4`,
+  source: `${OWASP}; MDN Observatory x-frame-options`,
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: framing denied ({how})',
@@ -175,7 +175,7 @@ export const cacheControl: CheckDef = {
   rule: 'API responses, and every error response, carry Cache-Control with `no-store`.',
   why: 'Shared caches and browsers may otherwise store personal data or error responses (429s must never be cached, RFC 6585 §4).',
   fix: '- Express: `res.set("Cache-Control", "no-store")` in a middleware (helmet does not set it).\n- Fastify: `reply.header("cache-control", "no-store")` in an onSend hook.\n- nginx: `add_header Cache-Control "no-store" always;`\n- Public, cacheable GETs can be exempted in harden-check.config.json (`checks.cacheable`).',
-  source: `${OWASP}; RFC 9111 §5.2.2.5; RFC 6585 §4; RULES.md SEC-3, RL-11`,
+  source: `${OWASP}; RFC 9111 §5.2.2.5; RFC 6585 §4`,
   needs: ['endpoints', 'not-found'],
   messages: {
     ok: '{endpoint}: no-store on every response',
@@ -208,7 +208,7 @@ export const csp: CheckDef = {
   rule: "JSON API responses carry `Content-Security-Policy: default-src 'none'` (a warning, not a failure).",
   why: 'If a response is ever rendered as a document (an error page, a sniffed body), nothing in it may load or run.',
   fix: "- Express: `helmet.contentSecurityPolicy({ directives: { defaultSrc: [\"'none'\"], frameAncestors: [\"'none'\"] } })`.\n- nginx: `add_header Content-Security-Policy \"default-src 'none'; frame-ancestors 'none'\" always;`",
-  source: `${OWASP}; RULES.md SEC-12`,
+  source: OWASP,
   needs: ['endpoints'],
   messages: {
     ok: "{endpoint}: CSP default-src 'none'",

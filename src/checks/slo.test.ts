@@ -27,7 +27,7 @@ function ctx(latenciesMs: number[], errors = 0, lagMaxMs = 1): CheckContext {
 const fast = (n: number) => Array.from({ length: n }, () => 5);
 const statusOf = (check: typeof p95, c: CheckContext) => check.evaluate(c).map((f) => f.status);
 
-describe('the sample rule (SPEC §3)', () => {
+describe('the sample rule (docs/contract.md)', () => {
   it('needs 200 requests for p95, 1,000 for p99 and for a 0.1 % rate', () => {
     expect(samplesForQuantile(0.95)).toBe(200);
     expect(samplesForQuantile(0.99)).toBe(1000);

@@ -1,13 +1,12 @@
 import type { SloTargets } from '../types.js';
 import type { CheckContext, CheckDef, Finding } from './define.js';
 
-const SOURCE =
-  'SPEC §2–3 (SLOs, sample rule); RULES.md SLO-1…SLO-4 (wrk2 coordinated-omission correction, k6 thresholds)';
+const SOURCE = 'docs/contract.md §4 (SLOs, sample rule); wrk2 coordinated-omission correction; k6 thresholds';
 const FIX =
   '- Find the slow path first: compare the client and server (X-Latency-MS) percentiles in the report — a gap means queueing before the handler (event-loop stalls, connection limits, a proxy).\n' +
   '- Node.js: look for synchronous work on the event loop (JSON of large bodies, crypto, sync fs), raise pool sizes of databases and HTTP agents, cache expensive reads.';
 
-/** Minimum samples for a pass (SPEC §3): 10 / (1 − q) for a quantile; 1 / r for a rate r. */
+/** Minimum samples for a pass (docs/contract.md): 10 / (1 − q) for a quantile; 1 / r for a rate r. */
 export function samplesForQuantile(q: number): number {
   return Math.ceil(10 / (1 - q) - 1e-9);
 }

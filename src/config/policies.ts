@@ -3,7 +3,7 @@ import type { Endpoint } from '../types.js';
 import { endpointLabel } from './endpoint.js';
 import type { PolicyExpectation } from './options.js';
 
-/** The contract's policy map (SPEC §2) applied to the probed endpoints; health endpoints are exempt. */
+/** The contract's policy map (docs/contract.md) applied to the probed endpoints; health endpoints are exempt. */
 export function defaultPolicies(endpoints: readonly Endpoint[]): Record<string, PolicyExpectation | 'none'> {
   const out: Record<string, PolicyExpectation | 'none'> = {};
   for (const e of endpoints) {

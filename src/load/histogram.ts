@@ -3,7 +3,7 @@ import type { Percentiles } from '../types.js';
 
 export type Histogram = hdr.Histogram;
 
-/** 1 µs to 60 s at 3 significant digits (RULES.md SLO-2); values are recorded in microseconds. */
+/** 1 µs to 60 s at 3 significant digits; values are recorded in microseconds. */
 export const HISTOGRAM_SETTINGS = {
   lowestDiscernibleValue: 1,
   highestTrackableValue: 60_000_000,

@@ -4,7 +4,7 @@ import { decodeHistogram, encodeHistogram, type Histogram, percentilesMs, shareA
 import type { LoadStats } from './stats.js';
 
 /**
- * Client lag beyond which latency verdicts become inconclusive (SPEC §3: name the lag): the 99th
+ * Client lag beyond which latency verdicts become inconclusive (docs/contract.md: name the lag): the 99th
  * percentile of dispatch delay over 50 ms, or any single delay over 500 ms. Below that, timer
  * jitter of a busy machine (tens of ms on a shared 2-core box) is not called "behind".
  */

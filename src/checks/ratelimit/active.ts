@@ -201,7 +201,7 @@ export const spoofing: CheckDef = {
   rule: '(--rate-limit-probe) After the budget is spent, requests with rotating X-Forwarded-For, X-Real-IP and Forwarded values still get 429.',
   why: 'A limiter keyed on client-supplied forwarding headers gives every attacker a fresh budget per request (Express `trust proxy: true`, a Fastify keyGenerator reading XFF).',
   fix: '- Express: `app.set("trust proxy", 1)` (the number of real proxies), never `true`.\n- Fastify: `trustProxy` with the proxy’s address, and the default keyGenerator (`req.ip`).\n- nginx: `set_real_ip_from <proxy CIDR>; real_ip_header X-Forwarded-For;` with only trusted proxies.',
-  source: `${SOURCE}; RULES.md XFF-1`,
+  source: `${SOURCE}; express-rate-limit trust-proxy guidance (ERR_ERL_UNEXPECTED_X_FORWARDED_FOR)`,
   needs: ['rl-probe'],
   messages: {
     ok: '{endpoint}: {count} requests with forged forwarding headers all got 429',
@@ -293,7 +293,7 @@ export const perIp: CheckDef = {
   rule: '(--rate-limit-probe, when another local source address is usable: loopback targets, or --source-address) After one address spent the budget, a request from another address is not 429.',
   why: 'A global counter lets one client lock every other client out (a self-inflicted denial of service).',
   fix: `${FIX}\n- Key the counter on the client address (req.ip), not on a constant or the route alone.`,
-  source: `${SOURCE}; RULES.md IP-1`,
+  source: `${SOURCE}; per-source-address probing as in vegeta -laddr`,
   needs: ['rl-probe'],
   messages: {
     ok: '{endpoint}: from {address} the request got {status} with Remaining {remaining}: a separate budget',

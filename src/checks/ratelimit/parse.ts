@@ -1,7 +1,7 @@
 import type { Exchange } from '../../types.js';
 
 /**
- * Rate-limit header conventions a response may use (RULES.md RL-1):
+ * Rate-limit header conventions a response may use:
  * - legacy: X-RateLimit-{Limit,Remaining,Reset} (GitHub, express-rate-limit legacyHeaders, this contract)
  * - ietf-draft6: RateLimit-{Limit,Remaining,Reset} + `RateLimit-Policy: N;w=S`
  * - ietf-draft7: `RateLimit: limit=N, remaining=N, reset=S`
@@ -174,7 +174,7 @@ export function parseRateLimit(headers: Headers): RateLimitInfo[] {
 export type ResetStyle = 'epoch-seconds' | 'epoch-milliseconds' | 'delta-seconds';
 
 /**
- * Classifies a Reset value (RULES.md RL-3) and turns it into seconds from `nowSec` (the response's
+ * Classifies a Reset value and turns it into seconds from `nowSec` (the response's
  * Date, else the client's clock). Epoch seconds ≥ 1e9; epoch milliseconds ≥ 1e12; else delta seconds.
  */
 export function classifyReset(

@@ -5,7 +5,7 @@ import { classifyReset, parseRateLimit, primary, type RateLimitInfo, responseNow
 type Responded = ReturnType<typeof responded>[number];
 
 export const SOURCE =
-  'SPEC §2; draft-ietf-httpapi-ratelimit-headers-10; RFC 6585 §4; RFC 9110 §10.2.3; RULES.md RL-1…RL-12 (GitHub, express-rate-limit, @fastify/rate-limit)';
+  'docs/contract.md; draft-ietf-httpapi-ratelimit-headers-10; RFC 6585 §4; RFC 9110 §10.2.3 (GitHub, express-rate-limit, @fastify/rate-limit)';
 export const FIX =
   '- Express: `express-rate-limit` with `legacyHeaders: true` (X-RateLimit-*, Reset in epoch seconds) and/or `standardHeaders: "draft-8"`; set `app.set("trust proxy", <hops>)` only for real proxies.\n' +
   '- Fastify: `@fastify/rate-limit` (Reset is delta seconds; `enableDraftSpec` for the IETF names).\n' +
@@ -196,7 +196,7 @@ export const policyMatch: CheckDef = {
   category: 'ratelimit',
   severity: 'error',
   title: 'Limit matches the endpoint’s policy',
-  rule: 'The advertised Limit equals the expected policy for the endpoint: default 100, webhook 1000, ai 20, export 10 per 60 s (SPEC §2), or the map in the config’s `policies`.',
+  rule: 'The advertised Limit equals the expected policy for the endpoint: default 100, webhook 1000, ai 20, export 10 per 60 s (docs/contract.md), or the map in the config’s `policies`.',
   why: 'A wrong limit means the wrong policy is applied: expensive endpoints under the generous budget, or clients throttled for nothing.',
   fix: `${FIX}\n- If your API’s policies differ from the contract’s, declare them in harden-check.config.json: \`"policies": { "GET /v1/export": { "limit": 10, "windowSec": 60 } }\`.`,
   source: SOURCE,
