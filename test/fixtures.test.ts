@@ -218,7 +218,7 @@ describe('rate-limit probe fixtures', () => {
     } finally {
       await fixture.close();
     }
-    // 1 reachability + 5 GET ×2 + 2 health + 404 + 405 + 400 + echo + 3 hostile ids + 2 CORS = 22
-    expect(count).toBe(22);
+    // 1 reachability + 5 GET ×2 + 2 health + 404 + 405 + 400 + echo + 4 hostile ids + 2 CORS = 23
+    expect(count).toBe(23);
   });
 });

@@ -170,7 +170,12 @@ export async function runProbePhase(
     });
   }
   if (needs.has('hostile-id')) {
-    for (const id of ['a'.repeat(250), '<script>alert(1)</script>', 'harden-check;not-a-uuid"\'']) {
+    for (const id of [
+      'a'.repeat(250),
+      '<script>alert(1)</script>',
+      'harden check "not a uuid"',
+      'x%0d%0aSet-Cookie:%20hc=1',
+    ]) {
       await send({
         purpose: 'hostile-id',
         method: 'GET',
