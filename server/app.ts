@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
@@ -15,7 +16,6 @@ import { sendEmpty, sendProblem } from './send.js';
 import { assignClientIp, type TrustProxy } from './stages/client-ip.js';
 import { createRateLimitStage } from './stages/rate-limit.js';
 import { assignRequestId } from './stages/request-id.js';
-import { randomUUID } from 'node:crypto';
 
 export interface AppOptions {
   routes: RouteTable;
