@@ -5,23 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prng } from '../fixtures/prng.js';
 
 const BIN = fileURLToPath(new URL('../bin/harden-server.js', import.meta.url));
 /** Replay a failing run with CRASH_SEED=<seed>. */
 const SEED = Number(process.env.CRASH_SEED ?? 20261128);
 const ROUNDS = 20;
-
-/** mulberry32: a small seeded PRNG, so kill moments can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function startServer(state: string) {
   const child = spawn(

@@ -5,15 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureOptions, startFixture } from '../fixtures/api.js';
 import { runChecks } from '../src/index.js';
 import type { Report, Status } from '../src/types.js';
+import { DEMO_ENDPOINTS } from '../src/cli/demo.js';
 
-const ENDPOINTS = [
-  'GET /healthz',
-  'GET /readyz',
-  'GET /v1/info',
-  'GET /v1/forecast/summary',
-  'GET /v1/export',
-  'POST /v1/webhooks/events',
-];
+const ENDPOINTS = DEMO_ENDPOINTS;
 
 let dir: string;
 beforeAll(async () => {

@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { startHardenedExpress, startHardenedFastify, startPlainExpress } from '../fixtures/frameworks.js';
 import { runChecks } from '../src/index.js';
+import { DEMO_ENDPOINTS } from '../src/cli/demo.js';
 
-const ENDPOINTS = [
-  'GET /healthz',
-  'GET /readyz',
-  'GET /v1/info',
-  'GET /v1/forecast/summary',
-  'GET /v1/export',
-  'POST /v1/webhooks/events',
-];
+const ENDPOINTS = DEMO_ENDPOINTS;
 
 describe('deployments on common frameworks', () => {
   it('plain Express is flagged for what it really lacks', async () => {

@@ -12,15 +12,9 @@ import { LoadRunner } from '../src/load/run-load.js';
 import type { Report } from '../src/types.js';
 import { startTestRedis, type TestRedis } from './helpers/redis.js';
 import { startTestServer } from './helpers/server.js';
+import { DEMO_ENDPOINTS } from '../src/cli/demo.js';
 
-const ENDPOINTS = [
-  'GET /healthz',
-  'GET /readyz',
-  'GET /v1/info',
-  'GET /v1/forecast/summary',
-  'GET /v1/export',
-  'POST /v1/webhooks/events',
-];
+const ENDPOINTS = DEMO_ENDPOINTS;
 const statusOf = (r: Report, id: string) => r.checks.filter((c) => c.id === id).map((c) => c.status);
 
 let dir: string;

@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Hostile, type HostileKind, startHostile } from '../fixtures/hostile.js';
 import { classifyTransportError } from '../src/probe/classify-error.js';
 import { cli } from './helpers/cli.js';
+import { freePort } from './helpers/net.js';
 
 let hostile: Hostile | undefined;
 afterEach(async () => {
@@ -17,16 +17,6 @@ function expectOneLine(stderr: string, pattern: RegExp): void {
   expect(lines[0]).toMatch(/^harden-check: /);
   expect(lines[0]).toMatch(pattern);
   expect(stderr).not.toMatch(/\n\s+at /);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const TIMEOUT = 800;

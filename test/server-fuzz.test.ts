@@ -2,17 +2,7 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { call } from './helpers/http.js';
 import { startTestServer } from './helpers/server.js';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../fixtures/prng.js';
 
 const METHODS = [
   'GET',
