@@ -129,16 +129,17 @@ export function createApp(options: AppOptions): App {
   const handle = async (req: IncomingMessage, res: HardenedResponse): Promise<void> => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
     const ctx: Context = {
       req,
       res,
       method: req.method ?? 'GET',
-      path: q === -1 ? url : url.slice(0, q),
+      path,
       query: q === -1 ? EMPTY_QUERY : new URLSearchParams(url.slice(q + 1)),
       requestId: '',
       clientIp: '',
       // Known before routing so that 429s and 405s are labelled with their route in metrics.
-      route: routes.has(q === -1 ? url : url.slice(0, q)) ? (q === -1 ? url : url.slice(0, q)) : 'unmatched',
+      route: routes.has(path) ? path : 'unmatched',
       policy: undefined,
       headers: { ...options.securityHeaders },
       body: undefined,

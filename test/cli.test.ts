@@ -130,6 +130,31 @@ describe('config file', () => {
     expect((await cli([good.url, '--config', join(dir, 'broken.json')])).stderr).toMatch(/not valid JSON/);
   });
 
+  it('checks.cacheable exempts a public GET from security.cache-control', async () => {
+    const cacheable = await startFixture({ defects: { cacheable: true } });
+    const file = join(dir, 'cacheable.json');
+    await writeFile(
+      file,
+      JSON.stringify({
+        endpoints: ['GET /v1/info'],
+        checks: { cacheable: ['GET /v1/info'] },
+        load: { duration: 0 },
+      }),
+    );
+    try {
+      const r = await cli([cacheable.url, '--config', file, '--format', 'json', '--checks', 'security']);
+      const results = json(r.stdout).checks.filter((c) => c.id === 'security.cache-control');
+      expect(results.find((c) => c.endpoint === 'GET /v1/info')).toMatchObject({
+        status: 'skip',
+        message: 'GET /v1/info: exempt by checks.cacheable in the config',
+      });
+      // The exemption names endpoints: the 404 probe is still judged.
+      expect(results.find((c) => c.endpoint === 'GET (unknown path)')?.status).toBe('fail');
+    } finally {
+      await cacheable.close();
+    }
+  });
+
   it('a policies map overrides the contract’s expectation', async () => {
     const file = join(dir, 'policies.json');
     await writeFile(

@@ -24,6 +24,8 @@ export interface CheckContext {
   errorSchemaName: string;
   /** Expected policy limit for an endpoint label (`METHOD /path`), or undefined when unknown. */
   expectedLimit: (endpoint: string) => { policy: string; limit: number; windowSec: number } | undefined;
+  /** Endpoints the config allows to be cacheable (`checks.cacheable`). */
+  cacheable: readonly string[];
   /** Require the X-RateLimit-* fields even when the IETF fields are present. */
   requireLegacyRateLimitHeaders: boolean;
   /** Whether --rate-limit-probe ran, and why not when it could not. */

@@ -180,9 +180,10 @@ export const cacheControl: CheckDef = {
   messages: {
     ok: '{endpoint}: no-store on every response',
     missing: '{endpoint}: Cache-Control is {value} on status {statuses}; send `Cache-Control: no-store`',
+    exempt: '{endpoint}: exempt by checks.cacheable in the config',
   },
   evaluate(ctx) {
-    return perEndpoint(
+    const findings = perEndpoint(
       responded(ctx.exchanges),
       (e) => {
         const v = header(e, 'cache-control');
@@ -196,6 +197,11 @@ export const cacheControl: CheckDef = {
         };
       },
       () => ({ status: 'pass', messageId: 'ok' }),
+    );
+    return findings.map((f) =>
+      f.status !== 'pass' && f.endpoint && ctx.cacheable.includes(f.endpoint)
+        ? { status: 'skip', messageId: 'exempt', endpoint: f.endpoint }
+        : f,
     );
   },
 };

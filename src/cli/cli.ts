@@ -38,8 +38,37 @@ const integer = (name: string, min: number, max?: number) => (value: string) => 
   return n;
 };
 
-function addRunOptions(cmd: Command): Command {
+/** The SLO targets, shared by runs and by `merge` (which re-judges merged latency). */
+function addSloOptions(cmd: Command): Command {
   return cmd
+    .option('--slo-p95 <ms>', 'P95 latency target', number('--slo-p95', 0.001))
+    .option('--slo-p99 <ms>', 'P99 latency target', number('--slo-p99', 0.001))
+    .option('--slo-error-rate <fraction>', 'error-rate target, e.g. 0.001', number('--slo-error-rate', 0, 1))
+    .option(
+      '--slo-availability <fraction>',
+      'availability target, e.g. 0.999',
+      number('--slo-availability', 0, 1),
+    );
+}
+
+/** Report format and destinations, and the exit-code policy, shared by runs and by `merge`. */
+function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--format <format>', 'main report format').choices(FORMATS as string[]).default('text'),
+    )
+    .option('--output <file>', 'write the main report to a file instead of stdout')
+    .option(
+      '--report <format=file>',
+      'another report from the same run, e.g. junit=results.xml (repeatable)',
+      collect,
+    )
+    .option('--strict', 'warnings fail the exit code too')
+    .option('--no-color', 'no colour in the text report');
+}
+
+function addRunOptions(cmd: Command): Command {
+  return addOutputOptions(addSloOptions(cmd))
     .option('--config <file>', 'config file (default: ./harden-check.config.json when present)')
     .option('--endpoint <"METHOD /path">', 'endpoint to probe (repeatable)', collect)
     .option('--openapi <spec>', 'take GET endpoints from an OpenAPI 3 document (JSON or YAML)')
@@ -58,14 +87,6 @@ function addRunOptions(cmd: Command): Command {
       'only these categories (comma-separated: contract,ratelimit,security,errors,logs,health,slo)',
     )
     .option('--skip <ids>', 'skip these check ids or categories (comma-separated)')
-    .option('--slo-p95 <ms>', 'P95 latency target', number('--slo-p95', 0.001))
-    .option('--slo-p99 <ms>', 'P99 latency target', number('--slo-p99', 0.001))
-    .option('--slo-error-rate <fraction>', 'error-rate target, e.g. 0.001', number('--slo-error-rate', 0, 1))
-    .option(
-      '--slo-availability <fraction>',
-      'availability target, e.g. 0.999',
-      number('--slo-availability', 0, 1),
-    )
     .option(
       '--rate <req/s>',
       'open-model arrival rate for the load phase (default 50)',
@@ -94,18 +115,7 @@ function addRunOptions(cmd: Command): Command {
     .option('--error-schema <file>', 'JSON Schema for error bodies (default: RFC 9457)')
     .option('--log-file <file>', "the target's log file, to check logs.redaction")
     .option('--log-command <cmd>', "a command that prints the target's recent log, to check logs.redaction")
-    .addOption(
-      new Option('--format <format>', 'main report format').choices(FORMATS as string[]).default('text'),
-    )
-    .option('--output <file>', 'write the main report to a file instead of stdout')
-    .option(
-      '--report <format=file>',
-      'another report from the same run, e.g. junit=results.xml (repeatable)',
-      collect,
-    )
-    .option('--strict', 'warnings fail the exit code too')
     .option('--quiet', 'text report: only flagged checks and the verdict; no progress or notices on stderr')
-    .option('--no-color', 'no colour in the text report')
     .option('--debug', 'print stack traces of internal errors');
 }
 
@@ -221,19 +231,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     });
 
-  program
-    .command('merge')
-    .description('merge JSON reports from several machines (exact HDR merge) and re-evaluate the SLO checks')
+  addOutputOptions(addSloOptions(program.command('merge')))
+    .description(
+      'merge JSON reports from several machines (exact HDR merge) and re-evaluate the SLO checks; SLO targets default to those of the first report',
+    )
     .argument('<reports...>', 'JSON reports written with --format json')
-    .addOption(new Option('--format <format>', 'report format').choices(FORMATS as string[]).default('text'))
-    .option('--output <file>', 'write the report to a file instead of stdout')
-    .option('--report <format=file>', 'another report format (repeatable)', collect)
-    .option('--slo-p95 <ms>', 'P95 target (default: from the first report)', number('--slo-p95', 0.001))
-    .option('--slo-p99 <ms>', 'P99 target', number('--slo-p99', 0.001))
-    .option('--slo-error-rate <fraction>', 'error-rate target', number('--slo-error-rate', 0, 1))
-    .option('--slo-availability <fraction>', 'availability target', number('--slo-availability', 0, 1))
-    .option('--strict', 'warnings fail the exit code too')
-    .option('--no-color', 'no colour')
     .action(async (files: string[], o: CliOptions) => {
       const reports: Report[] = [];
       for (const file of files) {

@@ -4,11 +4,7 @@ import { HardenError } from '../errors.js';
 import type { CheckResult } from '../types.js';
 
 /** Runs every check over the recorded evidence; a crashing check is reported with its id and cause. */
-export function evaluateChecks(
-  checks: readonly CheckDef[],
-  ctx: CheckContext,
-  cacheable: readonly string[],
-): CheckResult[] {
+export function evaluateChecks(checks: readonly CheckDef[], ctx: CheckContext): CheckResult[] {
   const results: CheckResult[] = [];
   for (const check of checks) {
     let found: CheckResult[];
@@ -19,20 +15,7 @@ export function evaluateChecks(
         cause: err,
       });
     }
-    for (const r of found) {
-      if (
-        r.id === 'security.cache-control' &&
-        r.endpoint &&
-        cacheable.includes(r.endpoint) &&
-        r.status !== 'pass'
-      ) {
-        results.push({
-          ...r,
-          status: 'skip',
-          message: `${r.endpoint}: exempt by checks.cacheable in the config`,
-        });
-      } else results.push(r);
-    }
+    results.push(...found);
   }
   return results;
 }

@@ -58,6 +58,7 @@ export async function runChecksWithOptions(options: RunOptions, hooks: RunHooks 
         ? { policy: 'none', limit: 0, windowSec: 60 }
         : { policy: p.name, limit: p.limit, windowSec: p.windowSec };
     },
+    cacheable: options.cacheable,
     requireLegacyRateLimitHeaders: options.requireLegacyRateLimitHeaders,
     rateLimitProbe: probe.rateLimitProbe,
     ...(probe.logs ? { logs: probe.logs } : {}),
@@ -65,7 +66,7 @@ export async function runChecksWithOptions(options: RunOptions, hooks: RunHooks 
     endpointSlo: options.endpointSlo,
     ...(load ? { latency: load.evidence } : {}),
   };
-  const results = evaluateChecks(checks, ctx, options.cacheable);
+  const results = evaluateChecks(checks, ctx);
   const report: Report = {
     schemaVersion: 1,
     tool: 'harden-check',

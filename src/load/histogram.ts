@@ -52,7 +52,8 @@ export function shareAbove(h: Histogram, micros: number): number {
   return (h.totalCount - countAtOrBelow(h, micros)) / h.totalCount;
 }
 
-function countAtOrBelow(h: Histogram, micros: number): number {
+/** How many recorded values are ≤ `micros`. */
+export function countAtOrBelow(h: Histogram, micros: number): number {
   // Binary search for the largest percentile whose value is ≤ micros; exact to the histogram's
   // resolution (3 significant digits), since getValueAtPercentile walks the same buckets.
   if (h.maxValue <= micros) return h.totalCount;

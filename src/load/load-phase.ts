@@ -1,11 +1,11 @@
 import { Pool } from 'undici';
 import type { LatencyEvidence } from '../checks/define.js';
-import { parseRateLimit, primary } from '../checks/ratelimit/parse.js';
 import { endpointLabel } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
 import { joinPath } from '../probe/run-probe.js';
 import { type LoadPlan, LoadRunner, type LoadTarget } from './run-load.js';
 import { evidenceFromSummary, summarizeLoad } from './summarize.js';
+import { advertisedBudget } from '../checks/ratelimit/parse.js';
 
 /** Share of an advertised budget the polite plan leaves unspent for the target's other clients. */
 export const POLITE_RESERVE = 0.1;
@@ -37,11 +37,8 @@ async function readBudgets(
           signal: AbortSignal.timeout(options.timeoutMs),
         });
         await res.body.dump().catch(() => undefined);
-        const info = primary(parseRateLimit(res.headers as Record<string, string | string[]>));
-        out.set(t.label, {
-          remaining: info?.remaining,
-          policy: info?.policyName ?? (info?.limit !== undefined ? `limit ${info.limit}` : 'none'),
-        });
+        const { remaining, policy } = advertisedBudget(res.headers as Record<string, string | string[]>);
+        out.set(t.label, { remaining, policy });
       } catch {
         out.set(t.label, { remaining: undefined, policy: 'none' });
       }

@@ -26,6 +26,8 @@ export interface ProbeRequest {
   /** Bind to this local address (per-IP rate-limit probe). */
   localAddress?: string;
   meta?: Record<string, unknown>;
+  /** Keep the exchange for the checks (default). The reachability request is not judged. */
+  record?: boolean;
 }
 
 /**
@@ -133,7 +135,7 @@ export class ProbeClient {
       exchange.error = classifyTransportError(err, this.options.timeoutMs);
     }
     exchange.timing.totalMs = performance.now() - t0;
-    this.exchanges.push(exchange);
+    if (req.record !== false) this.exchanges.push(exchange);
     return exchange;
   }
 

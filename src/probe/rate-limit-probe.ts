@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { CheckContext } from '../checks/define.js';
-import { parseRateLimit, primary } from '../checks/ratelimit/parse.js';
 import type { RunOptions } from '../config/options.js';
 import type { Exchange } from '../types.js';
 import type { ProbeClient } from './client.js';
+import { advertisedBudget } from '../checks/ratelimit/parse.js';
 
 /** The largest budget the probe will spend; beyond it the probe is skipped as too costly. */
 export const MAX_PROBE_BUDGET = 1000;
@@ -22,16 +22,9 @@ function budgets(exchanges: readonly Exchange[], options: RunOptions): Budget[] 
     if (!e.response || (e.purpose !== 'endpoint' && e.purpose !== 'endpoint-repeat')) continue;
     if (e.request.method !== 'GET' || e.meta?.health === true || options.policies[e.endpoint] === 'none')
       continue;
-    const infos = parseRateLimit(e.response.headers);
-    const info = primary(infos);
-    if (info?.limit === undefined || info.remaining === undefined) continue;
-    const name = infos.find((i) => i.policyName)?.policyName;
-    latest.set(e.endpoint, {
-      exchange: e,
-      limit: info.limit,
-      remaining: info.remaining,
-      policy: name ?? `limit ${info.limit}`,
-    });
+    const { limit, remaining, policy } = advertisedBudget(e.response.headers);
+    if (limit === undefined || remaining === undefined) continue;
+    latest.set(e.endpoint, { exchange: e, limit, remaining, policy });
   }
   return [...latest.values()];
 }
@@ -120,7 +113,7 @@ export async function runRateLimitProbe(
   if (other) {
     const before = client.exchanges.filter((e) => e.purpose === 'rl-other-policy').at(-1);
     const beforeRemaining = before?.response
-      ? primary(parseRateLimit(before.response.headers))?.remaining
+      ? advertisedBudget(before.response.headers).remaining
       : undefined;
     const sent = client.exchanges.filter((e) => e.purpose === 'rl-exhaust').length;
     await client.send({

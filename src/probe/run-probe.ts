@@ -39,9 +39,8 @@ async function checkReachable(client: ProbeClient, target: URL, first: Endpoint)
       method: 'GET',
       path,
       endpoint: endpointLabel(first),
-      meta: { reachability: true },
+      record: false,
     });
-    client.exchanges.pop();
     if (e.error) {
       throw new HardenError(
         TRANSPORT_TO_CODE[e.error.code] ?? 'TARGET_UNREACHABLE',

@@ -1,4 +1,4 @@
-import { decodeHistogram } from '../load/histogram.js';
+import { countAtOrBelow, decodeHistogram } from '../load/histogram.js';
 
 /** Percentile ladder points for the HDR percentile-distribution chart (x: percentile, y: ms). */
 export const LADDER = [0, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 100];
@@ -23,21 +23,10 @@ export function logBuckets(
   const max = Math.max(h.maxValue, min + 1);
   const ratio = (max / min) ** (1 / buckets);
   const edges = Array.from({ length: buckets + 1 }, (_, i) => min * ratio ** i);
-  const cumulative = (us: number) => {
-    if (us >= h.maxValue) return h.totalCount;
-    let lo = 0;
-    let hi = 100;
-    for (let i = 0; i < 30; i++) {
-      const mid = (lo + hi) / 2;
-      if (h.getValueAtPercentile(mid) <= us) lo = mid;
-      else hi = mid;
-    }
-    return Math.round((lo / 100) * h.totalCount);
-  };
   const out: Array<{ fromMs: number; toMs: number; count: number }> = [];
   let prev = 0;
   for (let i = 1; i <= buckets; i++) {
-    const c = i === buckets ? h.totalCount : cumulative(edges[i]!);
+    const c = i === buckets ? h.totalCount : countAtOrBelow(h, edges[i]!);
     out.push({ fromMs: edges[i - 1]! / 1000, toMs: edges[i]! / 1000, count: Math.max(0, c - prev) });
     prev = Math.max(prev, c);
   }

@@ -199,3 +199,22 @@ export function responseNowSec(e: Exchange): number {
 export function primary(infos: RateLimitInfo[]): RateLimitInfo | undefined {
   return infos.find((i) => i.dialect === 'legacy') ?? infos[0];
 }
+
+/**
+ * The budget a response advertises, whatever the convention: Limit and Remaining of the judged
+ * fields, and a policy label (the IETF policy name when one is sent, else `limit N`, else `none`).
+ */
+export function advertisedBudget(headers: Headers): {
+  limit: number | undefined;
+  remaining: number | undefined;
+  policy: string;
+} {
+  const infos = parseRateLimit(headers);
+  const info = primary(infos);
+  const name = infos.find((i) => i.policyName)?.policyName;
+  return {
+    limit: info?.limit,
+    remaining: info?.remaining,
+    policy: name ?? (info?.limit !== undefined ? `limit ${info.limit}` : 'none'),
+  };
+}
