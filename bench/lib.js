@@ -14,7 +14,6 @@ export function cpuSeconds(pid) {
 
 /** Spawns `node script args…`, optionally pinned to one core with taskset; resolves with its URL line. */
 export async function startChild(script, args = [], { core } = {}) {
-  const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
   const cmd = core !== undefined && hasTaskset ? 'taskset' : process.execPath;
   const argv =
     core !== undefined && hasTaskset
@@ -61,4 +60,27 @@ export function table(rows) {
       r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  '),
     )
     .join('\n');
+}
+
+/** A numeric `--name value` option of a benchmark script, or `def`. */
+export function arg(name, def) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? def : Number(process.argv[i + 1]);
+}
+
+/** Whether `taskset` can pin processes to a core here. */
+export const hasTaskset = spawnSync('taskset', ['--version']).status === 0;
+
+/** A LoadRunner plan for one `GET /` target; the rest from `overrides`. */
+export function singleTargetPlan(origin, overrides) {
+  return {
+    origin,
+    targets: [{ label: 'GET /', method: 'GET', path: '/', weight: 1 }],
+    headers: {},
+    rate: 1,
+    connections: 1,
+    timeoutMs: 10_000,
+    insecure: false,
+    ...overrides,
+  };
 }

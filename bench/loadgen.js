@@ -5,31 +5,23 @@
 import { spawnSync } from 'node:child_process';
 import autocannon from 'autocannon';
 import { LoadRunner } from '../dist/src/load/run-load.js';
-import { fmt, machine, median, table } from './lib.js';
+import { arg, singleTargetPlan, fmt, machine, median, table } from './lib.js';
 import { startFastTarget } from './targets/nginx.js';
 
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? def : Number(process.argv[i + 1]);
-};
 const SECONDS = arg('seconds', 5);
 const ROUNDS = arg('rounds', 3);
 const CONNECTIONS = arg('connections', 50);
 spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 
 async function harden(url) {
-  const runner = new LoadRunner({
-    origin: url,
-    targets: [{ label: 'GET /', method: 'GET', path: '/', weight: 1 }],
-    headers: {},
-    model: 'closed',
-    rate: 1,
-    requests: Number.MAX_SAFE_INTEGER,
-    connections: CONNECTIONS,
-    durationMs: SECONDS * 1000,
-    timeoutMs: 10_000,
-    insecure: false,
-  });
+  const runner = new LoadRunner(
+    singleTargetPlan(url, {
+      model: 'closed',
+      requests: Number.MAX_SAFE_INTEGER,
+      connections: CONNECTIONS,
+      durationMs: SECONDS * 1000,
+    }),
+  );
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const s = await runner.run();

@@ -3,7 +3,7 @@
 // requested one and the client's own scheduling lag.  node bench/open-model.js [--seconds 5]
 import { spawnSync } from 'node:child_process';
 import { LoadRunner } from '../dist/src/load/run-load.js';
-import { fmt, machine, table } from './lib.js';
+import { singleTargetPlan, fmt, machine, table } from './lib.js';
 import { startFastTarget } from './targets/nginx.js';
 
 const i = process.argv.indexOf('--seconds');
@@ -25,18 +25,14 @@ const rows = [
 ];
 try {
   for (const rate of [1000, 5000, 10000]) {
-    const runner = new LoadRunner({
-      origin: target.url,
-      targets: [{ label: 'GET /', method: 'GET', path: '/', weight: 1 }],
-      headers: {},
-      model: 'open',
-      rate,
-      requests: rate * SECONDS,
-      connections: 1,
-      durationMs: SECONDS * 1000,
-      timeoutMs: 10_000,
-      insecure: false,
-    });
+    const runner = new LoadRunner(
+      singleTargetPlan(target.url, {
+        model: 'open',
+        rate,
+        requests: rate * SECONDS,
+        durationMs: SECONDS * 1000,
+      }),
+    );
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const s = await runner.run();

@@ -6,12 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { cpuSeconds, fmt, machine, median, startChild, table } from './lib.js';
+import { arg, cpuSeconds, hasTaskset, fmt, machine, median, startChild, table } from './lib.js';
 
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? def : Number(process.argv[i + 1]);
-};
 const SECONDS = arg('seconds', 5);
 const ROUNDS = arg('rounds', 3);
 const CONNECTIONS = arg('connections', 50);
@@ -20,37 +16,18 @@ const hasWrk = spawnSync('wrk', ['--version']).status !== null && spawnSync('whi
 
 async function load(url) {
   if (hasWrk) {
-    const r = spawnSync(
-      'taskset',
-      [
-        '-c',
-        '1',
-        'wrk',
-        '-t1',
-        `-c${CONNECTIONS}`,
-        `-d${SECONDS}s`,
-        '--latency',
-        '-H',
-        `X-Api-Key: ${KEY}`,
-        `${url}/v1/info`,
-      ],
-      { encoding: 'utf8' },
-    );
-    const out =
-      r.stdout ||
-      spawnSync(
-        'wrk',
-        [
-          '-t1',
-          `-c${CONNECTIONS}`,
-          `-d${SECONDS}s`,
-          '--latency',
-          '-H',
-          `X-Api-Key: ${KEY}`,
-          `${url}/v1/info`,
-        ],
-        { encoding: 'utf8' },
-      ).stdout;
+    const wrk = [
+      'wrk',
+      '-t1',
+      `-c${CONNECTIONS}`,
+      `-d${SECONDS}s`,
+      '--latency',
+      '-H',
+      `X-Api-Key: ${KEY}`,
+      `${url}/v1/info`,
+    ];
+    const [cmd, ...argv] = hasTaskset ? ['taskset', '-c', '1', ...wrk] : wrk;
+    const out = spawnSync(cmd, argv, { encoding: 'utf8' }).stdout;
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
     const total = Number(/(\d+) requests in/.exec(out)?.[1]);
     const p99raw = /99%\s+([\d.]+)(us|ms|s)/.exec(out);

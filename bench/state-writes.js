@@ -8,12 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { fmt, machine, startChild, table } from './lib.js';
+import { arg, fmt, machine, startChild, table } from './lib.js';
 
-const arg = (name, def) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i === -1 ? def : Number(process.argv[i + 1]);
-};
 const SECONDS = arg('seconds', 5);
 const RETENTION = arg('retention', 10_000);
 const CLIENTS = 50;

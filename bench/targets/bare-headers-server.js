@@ -2,27 +2,15 @@
 // server (static values): separates the cost of the header contract itself from the pipeline's.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { createSecurityHeaders } from '../../dist/server/stages/security-headers.js';
+import { INFO_BODY } from './info-body.js';
 
-const body = JSON.stringify({
-  name: 'harden-server',
-  version: '0.1.0',
-  policies: [
-    { name: 'default', limit: 100, windowSec: 60 },
-    { name: 'webhook', limit: 1000, windowSec: 60 },
-    { name: 'ai', limit: 20, windowSec: 60 },
-    { name: 'export', limit: 10, windowSec: 60 },
-  ],
-  slo: { p95Ms: 100, p99Ms: 500, errorRate: 0.001, availability: 0.999 },
-  rateLimitStore: 'memory',
-});
+const SECURITY_HEADERS = createSecurityHeaders({ hsts: false });
+
+const body = INFO_BODY;
 const server = createServer((_req, res) => {
   res.writeHead(200, {
-    'x-content-type-options': 'nosniff',
-    'x-frame-options': 'DENY',
-    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
-    'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
-    'cross-origin-resource-policy': 'same-origin',
+    ...SECURITY_HEADERS,
     'x-request-id': randomUUID(),
     'x-ratelimit-limit': 1000000000,
     'x-ratelimit-remaining': 999999999,

@@ -1,18 +1,8 @@
 // A bare node:http server returning the same body as the reference server's /v1/info.
 import { createServer } from 'node:http';
+import { INFO_BODY } from './info-body.js';
 
-const body = JSON.stringify({
-  name: 'harden-server',
-  version: '0.1.0',
-  policies: [
-    { name: 'default', limit: 100, windowSec: 60 },
-    { name: 'webhook', limit: 1000, windowSec: 60 },
-    { name: 'ai', limit: 20, windowSec: 60 },
-    { name: 'export', limit: 10, windowSec: 60 },
-  ],
-  slo: { p95Ms: 100, p99Ms: 500, errorRate: 0.001, availability: 0.999 },
-  rateLimitStore: 'memory',
-});
+const body = INFO_BODY;
 const server = createServer((_req, res) => {
   res.writeHead(200, {
     'content-type': 'application/json; charset=utf-8',
