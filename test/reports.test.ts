@@ -11,6 +11,7 @@ import { FORMATTERS } from '../src/report/format.js';
 import { validateReport } from '../src/report/validate-report.js';
 import type { Report } from '../src/types.js';
 import { cli } from './helpers/cli.js';
+import { testReport } from './helpers/report.js';
 
 let report: Report;
 let failing: Report;
@@ -162,27 +163,15 @@ describe('docs/checks.md', () => {
 });
 
 describe('hostile text from the target', () => {
-  const hostile: Report = {
-    schemaVersion: 1,
-    tool: 'harden-check',
-    version: '0',
-    rulesVersion: 'x',
-    target: 'http://t',
-    startedAt: new Date(0).toISOString(),
-    durationMs: 1,
-    verdict: 'fail',
-    summary: { pass: 0, fail: 1, warn: 0, skip: 0 },
-    checks: [
-      {
-        id: 'errors.no-leak',
-        category: 'errors',
-        status: 'fail',
-        endpoint: 'GET /x',
-        message: 'body "\u001b[2J\u001b]0;pwned\u0007<img src=x onerror=alert(1)>|"',
-      },
-    ],
-    slo: { p95Ms: 100, p99Ms: 500, errorRate: 0.001, availability: 0.999 },
-  };
+  const hostile: Report = testReport([
+    {
+      id: 'errors.no-leak',
+      category: 'errors',
+      status: 'fail',
+      endpoint: 'GET /x',
+      message: 'body "\u001b[2J\u001b]0;pwned\u0007<img src=x onerror=alert(1)>|"',
+    },
+  ]);
 
   it('cannot drive the terminal through the text report', () => {
     expect(FORMATTERS.text(hostile, { color: false })).not.toMatch(/[\u0007\u001b]/);

@@ -4,6 +4,7 @@ import { createLoadStats, recordOutcome } from '../load/stats.js';
 import { summarizeLoad } from '../load/summarize.js';
 import type { Report } from '../types.js';
 import { mergeLatency, mergeReports } from './merge-reports.js';
+import { testReport } from '../../test/helpers/report.js';
 
 /** Deterministic pseudo-random latencies (LCG), µs. */
 function latencies(seed: number, n: number): number[] {
@@ -43,20 +44,11 @@ describe('merge', () => {
 
   it('re-evaluates the SLO checks on the merged data', () => {
     // Each machine alone has too few requests for a conclusive p99; together they have enough.
-    const report = (values: number[]): Report => ({
-      schemaVersion: 1,
-      tool: 'harden-check',
-      version: '0.0.0',
-      rulesVersion: 'x',
-      target: 'http://api',
-      startedAt: new Date(0).toISOString(),
-      durationMs: 10,
-      verdict: 'pass',
-      summary: { pass: 0, fail: 0, warn: 1, skip: 0 },
-      checks: [{ id: 'slo.latency.p99', category: 'slo', status: 'warn', message: 'inconclusive' }],
-      latency: summarizeLoad(statsFor(values), undefined),
-      slo: { p95Ms: 100, p99Ms: 2000, errorRate: 0.001, availability: 0.999 },
-    });
+    const report = (values: number[]): Report =>
+      testReport([{ id: 'slo.latency.p99', category: 'slo', status: 'warn', message: 'inconclusive' }], {
+        latency: summarizeLoad(statsFor(values), undefined),
+        slo: { p95Ms: 100, p99Ms: 2000, errorRate: 0.001, availability: 0.999 },
+      });
     const fastValues = Array.from({ length: 600 }, () => 5000);
     const merged = mergeReports([report(fastValues), report(fastValues)]);
     expect(merged.checks.find((c) => c.id === 'slo.latency.p99')?.status).toBe('pass');
