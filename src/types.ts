@@ -34,7 +34,6 @@ export type ProbePurpose =
   | 'health'
   | 'log-canary'
   | 'rl-exhaust'
-  | 'rl-after'
   | 'rl-spoof'
   | 'rl-other-policy'
   | 'rl-other-ip'

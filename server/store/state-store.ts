@@ -84,11 +84,6 @@ export class StateStore {
     return this.committed;
   }
 
-  /** A consistent copy of the committed state (what is on disk). */
-  snapshot(): StateFile {
-    return { ...emptyState(), events: this.committed.slice() };
-  }
-
   isOpen(): boolean {
     return !this.closed;
   }

@@ -46,7 +46,3 @@ export const CHECKS: readonly CheckDef[] = [
   readiness,
   ...SLO_CHECKS,
 ];
-
-export function findCheck(id: string): CheckDef | undefined {
-  return CHECKS.find((c) => c.id === id);
-}
