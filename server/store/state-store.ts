@@ -160,11 +160,17 @@ export class StateStore {
         continue;
       }
       this.lastWriteError = undefined;
-      this.setCommitted(kept);
+      // The idempotency index follows the commit incrementally: keys of events trimmed by the
+      // retention bound leave it, keys of the new events join it (no rebuild per commit).
+      for (const e of next.slice(0, next.length - kept.length))
+        if (e.idempotencyKey) this.byKey.delete(e.idempotencyKey);
+      for (const p of batch) if (p.event.idempotencyKey) this.byKey.set(p.event.idempotencyKey, p.event);
+      this.committed = kept;
       for (const p of batch) p.resolve({ event: p.event, duplicate: false });
     }
   }
 
+  /** Installs a whole committed state (at open) and indexes its idempotency keys. */
   private setCommitted(events: StoredEvent[]): void {
     this.committed = events;
     this.byKey = new Map();
