@@ -39,9 +39,21 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
     .description('serve the hardened API')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', toInt('--port', 0, 65535), 8080)
-    .option('--state <file>', 'database file (a state.json beside it is imported on first start)', './state.db')
-    .option('--retention <n>', 'delete all but the newest n events (default: never delete)', toInt('--retention', 1, 1e12))
-    .option('--retention-days <days>', 'delete events older than this (default: never delete)', toInt('--retention-days', 1, 36_500))
+    .option(
+      '--state <file>',
+      'database file (a state.json beside it is imported on first start)',
+      './state.db',
+    )
+    .option(
+      '--retention <n>',
+      'delete all but the newest n events (default: never delete)',
+      toInt('--retention', 1, 1e12),
+    )
+    .option(
+      '--retention-days <days>',
+      'delete events older than this (default: never delete)',
+      toInt('--retention-days', 1, 36_500),
+    )
     .option(
       '--idempotency-ttl <seconds>',
       'how long an Idempotency-Key replays its first response',
@@ -79,7 +91,10 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
         retention:
           o.retention === undefined && o.retentionDays === undefined
             ? undefined
-            : { maxEvents: o.retention, maxAgeSeconds: o.retentionDays === undefined ? undefined : o.retentionDays * 86_400 },
+            : {
+                maxEvents: o.retention,
+                maxAgeSeconds: o.retentionDays === undefined ? undefined : o.retentionDays * 86_400,
+              },
         idempotencyTtlMs: o.idempotencyTtl * 1000,
         redisUrl: o.redis,
         redisPrefix: o.redisPrefix,

@@ -42,7 +42,8 @@ export function createStoreMetrics(registry: Registry): StoreMetrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-  for (const outcome of ['stored', 'replayed', 'payload_mismatch', 'in_flight']) idempotency.inc({ outcome }, 0);
+  for (const outcome of ['stored', 'replayed', 'payload_mismatch', 'in_flight'])
+    idempotency.inc({ outcome }, 0);
   let eventCount: () => number = () => 0;
   new Gauge({
     name: 'harden_state_events',

@@ -36,16 +36,24 @@ export async function openStore(
       onCommit: (events, seconds) => metrics.observeCommit(events, seconds),
       onWriteFailure(code) {
         storeMetrics.hooks.onWriteFailure?.(code);
-        logger.error({ code }, 'state commit failed; its requests were answered 503 and nothing of them was stored');
+        logger.error(
+          { code },
+          'state commit failed; its requests were answered 503 and nothing of them was stored',
+        );
       },
       onSweep(result) {
         storeMetrics.hooks.onSweep?.(result);
         if (result.prunedByCount + result.prunedByAge > 0)
           logger.warn(
-            { prunedByCount: result.prunedByCount, prunedByAge: result.prunedByAge, retention: options.retention },
+            {
+              prunedByCount: result.prunedByCount,
+              prunedByAge: result.prunedByAge,
+              retention: options.retention,
+            },
             'retention policy deleted events',
           );
-        if (result.expiredKeys > 0) logger.info({ expiredKeys: result.expiredKeys }, 'expired idempotency keys removed');
+        if (result.expiredKeys > 0)
+          logger.info({ expiredKeys: result.expiredKeys }, 'expired idempotency keys removed');
       },
     },
   });

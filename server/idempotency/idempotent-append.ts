@@ -62,9 +62,14 @@ export async function appendIdempotently(
   try {
     reservation = await idem.reservations.reserve(hash);
   } catch {
-    throw new HttpError(503, 'IDEMPOTENCY_UNAVAILABLE', 'Idempotency keys cannot be checked right now; retry later.', {
-      headers: { 'retry-after': '5' },
-    });
+    throw new HttpError(
+      503,
+      'IDEMPOTENCY_UNAVAILABLE',
+      'Idempotency keys cannot be checked right now; retry later.',
+      {
+        headers: { 'retry-after': '5' },
+      },
+    );
   }
   if (reservation.state === 'in-flight') {
     idem.count('in_flight');
@@ -89,7 +94,12 @@ export async function appendIdempotently(
   const expiresAt = Date.now() + idem.ttlMs;
   let response: StoredResponse;
   try {
-    ({ response } = (await store.append(input, { hash, fingerprint: key.fingerprint, expiresAt, respond })) as {
+    ({ response } = (await store.append(input, {
+      hash,
+      fingerprint: key.fingerprint,
+      expiresAt,
+      respond,
+    })) as {
       response: StoredResponse;
     });
   } catch (err) {

@@ -23,7 +23,8 @@ export function readIdempotencyKey(req: IncomingMessage): string | undefined {
   const value = (Array.isArray(raw) ? raw.join(', ') : raw).replace(/^ +| +$/g, '');
   const key = value.startsWith('"') ? parseSfString(value) : parseBare(value);
   if (key.length === 0) throw invalid('Idempotency-Key must not be empty.');
-  if (key.length > MAX_KEY_LENGTH) throw invalid(`Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters.`);
+  if (key.length > MAX_KEY_LENGTH)
+    throw invalid(`Idempotency-Key must be at most ${MAX_KEY_LENGTH} characters.`);
   return key;
 }
 
@@ -34,7 +35,8 @@ function parseSfString(input: string): string {
     const c = input[i]!;
     if (c === '\\') {
       const next = input[++i];
-      if (next !== '"' && next !== '\\') throw invalid('Idempotency-Key is not a valid Structured Field String (bad escape).');
+      if (next !== '"' && next !== '\\')
+        throw invalid('Idempotency-Key is not a valid Structured Field String (bad escape).');
       out += next;
     } else if (c === '"') {
       const rest = input.slice(i + 1);

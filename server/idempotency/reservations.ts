@@ -67,14 +67,21 @@ export function createRedisReservations(redis: Redis, prefix: string): KeyReserv
     kind: 'redis',
     async reserve(hash) {
       const token = randomUUID();
-      const found = (await redis.eval(RESERVE, 1, keyOf(hash), reservationValue(token), RESERVATION_LEASE_MS)) as
-        | string
-        | null;
+      const found = (await redis.eval(
+        RESERVE,
+        1,
+        keyOf(hash),
+        reservationValue(token),
+        RESERVATION_LEASE_MS,
+      )) as string | null;
       if (found === '') return { state: 'reserved', token };
       if (found === null) return { state: 'in-flight' };
       const value = JSON.parse(found) as { state: string } & Partial<SharedRecord>;
       if (value.state === 'done' && value.response)
-        return { state: 'done', record: { fingerprint: value.fingerprint ?? null, response: value.response } };
+        return {
+          state: 'done',
+          record: { fingerprint: value.fingerprint ?? null, response: value.response },
+        };
       return { state: 'in-flight' };
     },
     async complete(hash, token, record, ttlMs) {

@@ -6,7 +6,11 @@ import type { ServerMetrics } from '../metrics.js';
 import { POLICIES } from '../policies.js';
 import { sendJson, sendRawJson, sendText } from '../send.js';
 import { readJsonBody } from '../stages/body.js';
-import { appendIdempotently, type Idempotency, requestFingerprint } from '../idempotency/idempotent-append.js';
+import {
+  appendIdempotently,
+  type Idempotency,
+  requestFingerprint,
+} from '../idempotency/idempotent-append.js';
 import { readIdempotencyKey } from '../idempotency/key-header.js';
 import type { StateStore } from '../store/state-store.js';
 import { streamExport } from './export.js';
@@ -130,7 +134,9 @@ export const postWebhookEvent: Handler = async (ctx, deps) => {
     deps.store,
     deps.idempotency,
     event,
-    key === undefined ? undefined : { value: key, fingerprint: requestFingerprint(ctx.method, ctx.path, body) },
+    key === undefined
+      ? undefined
+      : { value: key, fingerprint: requestFingerprint(ctx.method, ctx.path, body) },
   );
 };
 

@@ -44,12 +44,17 @@ export async function appendFileTo(from: string, to: FileHandle, start = 0): Pro
  * may be a bare database or state file), with `offset` = where the payload starts.
  * Errors: VERIFY_UNREADABLE, VERIFY_FUTURE_VERSION.
  */
-export async function readBackupHeader(path: string): Promise<{ header: BackupHeader; offset: number } | undefined> {
+export async function readBackupHeader(
+  path: string,
+): Promise<{ header: BackupHeader; offset: number } | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(path, 'r');
   } catch (err) {
-    throw new ServerCommandError('VERIFY_UNREADABLE', `cannot read ${path} (${(err as NodeJS.ErrnoException).code})`);
+    throw new ServerCommandError(
+      'VERIFY_UNREADABLE',
+      `cannot read ${path} (${(err as NodeJS.ErrnoException).code})`,
+    );
   }
   let head: Buffer;
   try {
@@ -90,6 +95,9 @@ export async function checkPayload(path: string, header: BackupHeader, offset: n
     );
   }
   if (sha256 !== header.sha256) {
-    throw new ServerCommandError('VERIFY_CHECKSUM', `${path} is corrupt: SHA-256 of the payload does not match its header`);
+    throw new ServerCommandError(
+      'VERIFY_CHECKSUM',
+      `${path} is corrupt: SHA-256 of the payload does not match its header`,
+    );
   }
 }

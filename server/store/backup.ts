@@ -22,7 +22,8 @@ export { BACKUP_FORMAT_VERSION, type BackupHeader } from './backup-envelope.js';
 const tempName = (path: string, suffix = ''): string =>
   join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}${suffix}`);
 
-const countEvents = (db: Database.Database): number => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+const countEvents = (db: Database.Database): number =>
+  (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
 
 /**
  * Writes a consistent snapshot of the database at `statePath`, also while a server writes to it:
@@ -45,7 +46,10 @@ export async function createBackup(
       `${statePath} is not a harden-server database (a version-1 state.json is imported by starting harden-server once)`,
     );
   if (!options.force && (await exists(outPath)))
-    throw new ServerCommandError('BACKUP_OUT_EXISTS', `${outPath} already exists; choose another --out or pass --force to replace it`);
+    throw new ServerCommandError(
+      'BACKUP_OUT_EXISTS',
+      `${outPath} already exists; choose another --out or pass --force to replace it`,
+    );
   await removeStaleTempFiles(outPath);
   const snapshot = tempName(outPath, '.db');
   const envelope = tempName(outPath);
@@ -85,7 +89,10 @@ export async function createBackup(
       // link() fails if outPath appeared meanwhile: never replaces a file without --force.
       await link(envelope, outPath).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'EEXIST')
-          throw new ServerCommandError('BACKUP_OUT_EXISTS', `${outPath} already exists; choose another --out or pass --force to replace it`);
+          throw new ServerCommandError(
+            'BACKUP_OUT_EXISTS',
+            `${outPath} already exists; choose another --out or pass --force to replace it`,
+          );
         throw err;
       });
     }
@@ -121,7 +128,10 @@ export async function verifyFile(path: string, extractTo?: string): Promise<Veri
     }
     const parsed = parseState(await readFile(path, 'utf8'));
     if (!parsed.ok)
-      throw new ServerCommandError('VERIFY_INVALID', `${path} is not a backup, and as a state file it is ${parsed.reason}`);
+      throw new ServerCommandError(
+        'VERIFY_INVALID',
+        `${path} is not a backup, and as a state file it is ${parsed.reason}`,
+      );
     if (extractTo) buildFromState(extractTo, parsed.state);
     return { kind: 'state', header: undefined, events: parsed.state.events.length };
   }
@@ -146,13 +156,20 @@ export async function verifyFile(path: string, extractTo?: string): Promise<Veri
     if (!extractTo) await removeDatabaseFiles(extracted);
   } else {
     const parsed = parseState((await readFile(path)).subarray(offset).toString('utf8'));
-    if (!parsed.ok) throw new ServerCommandError('VERIFY_INVALID', `${path} passes its checksum but its state is ${parsed.reason}`);
+    if (!parsed.ok)
+      throw new ServerCommandError(
+        'VERIFY_INVALID',
+        `${path} passes its checksum but its state is ${parsed.reason}`,
+      );
     events = parsed.state.events.length;
     if (extractTo) buildFromState(extractTo, parsed.state);
   }
   if (events !== header.events) {
     if (extractTo) await removeDatabaseFiles(extractTo);
-    throw new ServerCommandError('VERIFY_INVALID', `${path} header says ${header.events} events, payload has ${events}`);
+    throw new ServerCommandError(
+      'VERIFY_INVALID',
+      `${path} header says ${header.events} events, payload has ${events}`,
+    );
   }
   return { kind: 'backup', header, events };
 }
@@ -167,13 +184,17 @@ async function checkDatabase(file: string, shownAs: string, copyTo?: string): Pr
   }
   try {
     const problem = integrityProblem(db);
-    if (problem) throw new ServerCommandError('VERIFY_INVALID', `${shownAs} fails PRAGMA integrity_check: ${problem}`);
+    if (problem)
+      throw new ServerCommandError('VERIFY_INVALID', `${shownAs} fails PRAGMA integrity_check: ${problem}`);
     const events = countEvents(db);
     if (copyTo) await db.backup(copyTo, { progress: () => 0x7fffffff });
     return events;
   } catch (err) {
     if (err instanceof ServerCommandError) throw err;
-    throw new ServerCommandError('VERIFY_INVALID', `${shownAs} is not a usable database: ${(err as Error).message}`);
+    throw new ServerCommandError(
+      'VERIFY_INVALID',
+      `${shownAs} is not a usable database: ${(err as Error).message}`,
+    );
   } finally {
     db.close();
   }

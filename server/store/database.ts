@@ -59,7 +59,10 @@ export async function sniffFile(path: string): Promise<'missing' | 'empty' | 'sq
     handle = await open(path, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-    throw new ServerCommandError('STATE_UNREADABLE', `cannot read ${path} (${(err as NodeJS.ErrnoException).code})`);
+    throw new ServerCommandError(
+      'STATE_UNREADABLE',
+      `cannot read ${path} (${(err as NodeJS.ErrnoException).code})`,
+    );
   }
   try {
     const head = Buffer.alloc(16);
@@ -80,14 +83,22 @@ export async function sniffFile(path: string): Promise<'missing' | 'empty' | 'sq
 export function openDatabase(path: string | undefined, options: { readonly?: boolean } = {}): Db {
   let db: Db;
   try {
-    db = new Database(path ?? ':memory:', { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    db = new Database(path ?? ':memory:', {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    });
   } catch (err) {
-    throw new ServerCommandError('STATE_INVALID', `${path} cannot be opened as a database: ${(err as Error).message}`);
+    throw new ServerCommandError(
+      'STATE_INVALID',
+      `${path} cannot be opened as a database: ${(err as Error).message}`,
+    );
   }
   try {
     const appId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
-    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as { n: number };
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE type = 'table'").get() as {
+      n: number;
+    };
     if (appId !== APPLICATION_ID && !(appId === 0 && tables.n === 0)) {
       throw new ServerCommandError(
         'STATE_INVALID',
@@ -112,7 +123,10 @@ export function openDatabase(path: string | undefined, options: { readonly?: boo
   } catch (err) {
     db.close();
     if (err instanceof ServerCommandError) throw err;
-    throw new ServerCommandError('STATE_INVALID', `${path} is not a usable database: ${(err as Error).message}`);
+    throw new ServerCommandError(
+      'STATE_INVALID',
+      `${path} is not a usable database: ${(err as Error).message}`,
+    );
   }
 }
 
@@ -120,5 +134,10 @@ export function openDatabase(path: string | undefined, options: { readonly?: boo
 export function integrityProblem(db: Db): string | undefined {
   const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
   const first = rows[0]?.integrity_check;
-  return first === 'ok' ? undefined : rows.map((r) => r.integrity_check).slice(0, 3).join('; ');
+  return first === 'ok'
+    ? undefined
+    : rows
+        .map((r) => r.integrity_check)
+        .slice(0, 3)
+        .join('; ');
 }

@@ -59,7 +59,10 @@ export async function readLegacyState(path: string): Promise<StateFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ServerCommandError('STATE_UNREADABLE', `cannot read ${path} (${(err as NodeJS.ErrnoException).code})`);
+    throw new ServerCommandError(
+      'STATE_UNREADABLE',
+      `cannot read ${path} (${(err as NodeJS.ErrnoException).code})`,
+    );
   }
   const parsed = parseState(text);
   if (!parsed.ok) {
@@ -86,10 +89,24 @@ export function importEvents(db: Db, state: StateFile): void {
   );
   db.transaction(() => {
     for (const e of state.events) {
-      insertEvent.run(e.id, e.receivedAt, e.type, e.series, e.value, e.occurredAt ?? null, e.data ? JSON.stringify(e.data) : null);
+      insertEvent.run(
+        e.id,
+        e.receivedAt,
+        e.type,
+        e.series,
+        e.value,
+        e.occurredAt ?? null,
+        e.data ? JSON.stringify(e.data) : null,
+      );
       if (e.idempotencyKey) {
         const at = Date.parse(e.receivedAt);
-        insertKey.run(e.idempotencyKey, e.id, JSON.stringify({ accepted: true, id: e.id }), at, at + DEFAULT_KEY_TTL_MS);
+        insertKey.run(
+          e.idempotencyKey,
+          e.id,
+          JSON.stringify({ accepted: true, id: e.id }),
+          at,
+          at + DEFAULT_KEY_TTL_MS,
+        );
       }
     }
     db.exec(`INSERT INTO series_stats (series, count, sum, min, max, last)
@@ -101,5 +118,6 @@ export function importEvents(db: Db, state: StateFile): void {
 
 /** Removes a database file with its -wal and -shm companions (missing ones are fine). */
 export async function removeDatabaseFiles(path: string): Promise<void> {
-  for (const p of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) await unlink(p).catch(() => undefined);
+  for (const p of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`])
+    await unlink(p).catch(() => undefined);
 }

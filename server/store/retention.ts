@@ -52,9 +52,9 @@ export function pruneEvents(
     if (lastOld.s !== null) prunedByAge = deleteThrough(db, lastOld.s);
   }
   if (policy?.maxEvents !== undefined) {
-    const row = db.prepare('SELECT seq AS s FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?').get(policy.maxEvents) as
-      | { s: number }
-      | undefined;
+    const row = db
+      .prepare('SELECT seq AS s FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?')
+      .get(policy.maxEvents) as { s: number } | undefined;
     if (row) prunedByCount = deleteThrough(db, row.s);
   }
   return { prunedByCount, prunedByAge };
@@ -72,12 +72,18 @@ function deleteThrough(db: Db, lastSeq: number): number {
   const decrement = db.prepare('UPDATE series_stats SET count = count - ?, sum = sum - ? WHERE series = ?');
   const drop = db.prepare('DELETE FROM series_stats WHERE series = ?');
   const recompute = db.prepare(
-    `UPDATE series_stats SET (min, max) = (SELECT min(value), max(value) FROM events WHERE series = ?1)
-      WHERE series = ?1`,
+    `UPDATE series_stats SET (min, max) = (SELECT min(value), max(value) FROM events WHERE series = @series)
+      WHERE series = @series`,
   );
   let total = 0;
   const chunk = db.transaction((upTo: number) => {
-    const removed = aggregate.all(upTo) as Array<{ series: string; count: number; sum: number; min: number; max: number }>;
+    const removed = aggregate.all(upTo) as Array<{
+      series: string;
+      count: number;
+      sum: number;
+      min: number;
+      max: number;
+    }>;
     const { changes } = del.run(upTo);
     for (const r of removed) {
       const s = stats.get(r.series) as { count: number; min: number; max: number } | undefined;
@@ -86,7 +92,7 @@ function deleteThrough(db: Db, lastSeq: number): number {
       else {
         decrement.run(r.count, r.sum, r.series);
         // Only a removed extreme needs a look at the remaining rows of that series.
-        if (r.min <= s.min || r.max >= s.max) recompute.run(r.series);
+        if (r.min <= s.min || r.max >= s.max) recompute.run({ series: r.series });
       }
     }
     return changes;

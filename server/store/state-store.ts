@@ -172,16 +172,32 @@ export class StateStore {
   }
 
   /** Per-series count, mean, min, max and last value, from the maintained `series_stats`. */
-  seriesSummary(): Array<{ series: string; count: number; mean: number; min: number; max: number; last: number }> {
-    return (this.stmt.summary.all() as Array<{ series: string; count: number; sum: number; min: number; max: number; last: number }>).map(
-      ({ sum, ...s }) => ({ ...s, mean: sum / s.count }),
-    );
+  seriesSummary(): Array<{
+    series: string;
+    count: number;
+    mean: number;
+    min: number;
+    max: number;
+    last: number;
+  }> {
+    return (
+      this.stmt.summary.all() as Array<{
+        series: string;
+        count: number;
+        sum: number;
+        min: number;
+        max: number;
+        last: number;
+      }>
+    ).map(({ sum, ...s }) => ({ ...s, mean: sum / s.count }));
   }
 
   /** Number of stored events of a series and its newest `limit` values, oldest first. */
   seriesValues(series: string, limit: number): { count: number; values: number[] } {
     const stats = this.stmt.seriesCount.get(series) as { count: number } | undefined;
-    const values = (this.stmt.recentValues.all(series, limit) as Array<{ value: number }>).map((r) => r.value);
+    const values = (this.stmt.recentValues.all(series, limit) as Array<{ value: number }>).map(
+      (r) => r.value,
+    );
     return { count: stats?.count ?? 0, values: values.reverse() };
   }
 
@@ -205,7 +221,10 @@ export class StateStore {
   /** Removes expired idempotency keys and, under a retention policy, events past it. */
   sweep(now = Date.now()): SweepResult {
     if (this.closed) return { expiredKeys: 0, prunedByCount: 0, prunedByAge: 0 };
-    const result = { expiredKeys: sweepExpiredKeys(this.db, now), ...pruneEvents(this.db, this.retention, now) };
+    const result = {
+      expiredKeys: sweepExpiredKeys(this.db, now),
+      ...pruneEvents(this.db, this.retention, now),
+    };
     this.eventCount -= result.prunedByCount + result.prunedByAge;
     if (result.expiredKeys + result.prunedByCount + result.prunedByAge > 0) this.hooks.onSweep?.(result);
     return result;
@@ -257,7 +276,16 @@ export class StateStore {
         e.data === undefined ? null : JSON.stringify(e.data),
       );
       if (key && response) {
-        this.stmt.insertKey.run(key.hash, key.fingerprint, e.id, response.status, JSON.stringify(response.headers), response.body, Date.now(), key.expiresAt);
+        this.stmt.insertKey.run(
+          key.hash,
+          key.fingerprint,
+          e.id,
+          response.status,
+          JSON.stringify(response.headers),
+          response.body,
+          Date.now(),
+          key.expiresAt,
+        );
       }
       const s = stats.get(e.series);
       if (!s) stats.set(e.series, { count: 1, sum: e.value, min: e.value, max: e.value, last: e.value });
@@ -274,7 +302,13 @@ export class StateStore {
 }
 
 function toEvent(r: EventRow): StoredEvent {
-  const e: StoredEvent = { id: r.id, receivedAt: r.receivedAt, type: r.type, series: r.series, value: r.value };
+  const e: StoredEvent = {
+    id: r.id,
+    receivedAt: r.receivedAt,
+    type: r.type,
+    series: r.series,
+    value: r.value,
+  };
   if (r.occurredAt !== null) e.occurredAt = r.occurredAt;
   if (r.data !== null) e.data = JSON.parse(r.data) as Record<string, unknown>;
   return e;
