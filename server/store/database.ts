@@ -137,7 +137,7 @@ export function integrityProblem(db: Db): string | undefined {
   return first === 'ok'
     ? undefined
     : rows
-        .map((r) => r.integrity_check)
         .slice(0, 3)
+        .map((r) => r.integrity_check.replace(/\s+/g, ' ').trim())
         .join('; ');
 }
