@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { openDatabase } from '../dist/server/store/database.js';
-import { fmt, machine, startChild, table } from './lib.js';
+import { cpuSeconds, fmt, machine, startChild, table } from './lib.js';
 
 const i = process.argv.indexOf('--seconds');
 const SECONDS = i === -1 ? 5 : Number(process.argv[i + 1]);
@@ -63,7 +63,20 @@ async function run(size) {
   let acked = 0;
   let failed = 0;
   const deadline = performance.now() + SECONDS * 1000;
+  const cpu0 = cpuSeconds(child.pid);
   const started = performance.now();
+  // A GET /healthz every 20 ms on its own connection: how long commits hold the event loop.
+  const probe = new Pool(child.url, { connections: 1 });
+  const health = [];
+  const probing = (async () => {
+    while (performance.now() < deadline) {
+      const t = performance.now();
+      const res = await probe.request({ method: 'GET', path: '/healthz' });
+      await res.body.dump();
+      health.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < deadline) {
@@ -80,6 +93,10 @@ async function run(size) {
     }),
   );
   const secs = (performance.now() - started) / 1000;
+  const cpu = cpuSeconds(child.pid) - cpu0;
+  await probing;
+  await probe.close();
+  health.sort((a, b) => a - b);
   const rssAfter = rssMiB(child.pid);
   const metrics = await (
     await pool.request({ method: 'GET', path: '/metrics', headers: { 'x-api-key': KEY } })
@@ -98,6 +115,8 @@ async function run(size) {
     rssAfter,
     dbMiB,
     rate: acked / secs,
+    cpuPerEvent: (cpu * 1e6) / Math.max(acked, 1),
+    healthP99: health[Math.floor(health.length * 0.99)] ?? 0,
     acked,
     failed,
     perCommit: acked / Math.max(commits, 1),
@@ -119,6 +138,8 @@ console.log(
       'non-202',
       'events/commit',
       'ms/commit',
+      'server CPU/event',
+      'healthz p99 meanwhile',
       'start-up',
       'RSS at start',
       'RSS after',
@@ -130,6 +151,8 @@ console.log(
       fmt(r.failed),
       fmt(r.perCommit, 1),
       fmt(r.commitMs, 2),
+      `${fmt(r.cpuPerEvent)} µs`,
+      `${fmt(r.healthP99, 1)} ms`,
       `${fmt(r.startMs)} ms`,
       `${fmt(r.rssAtStart)} MiB`,
       `${fmt(r.rssAfter)} MiB`,
