@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -169,6 +169,30 @@ describe('backup, verify, restore', () => {
     const r = await server(['restore', '--from', join(dir, 'old.bak'), '--state', state]);
     expect(r.code, r.stderr).toBe(0);
     expect(await ids(state)).toEqual(['old-1']);
+  });
+
+  it('restores over a database a killed server left with its WAL, without replaying that WAL', async () => {
+    const state = await makeState('crashed.db', 3);
+    const bak = join(dir, 'crashed.bak');
+    expect((await server(['backup', '--state', state, '--out', bak])).code).toBe(0);
+    const wanted = await ids(state);
+    const live = await spawnServer(['--state', state, '--log-file', join(dir, 'crashed.log')]);
+    for (let i = 0; i < 20; i++) {
+      const r = await call(`${live.url}/v1/webhooks/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: `{"type":"after","value":${i}}`,
+      });
+      expect(r.status).toBe(202);
+    }
+    await live.stop('SIGKILL');
+    // The killed server's commits are still in its WAL, not yet in the database file.
+    await access(`${state}-wal`);
+    const r = await server(['restore', '--from', bak, '--state', state]);
+    expect(r.code, r.stderr).toBe(0);
+    await expect(access(`${state}-wal`)).rejects.toThrow();
+    expect(await ids(state)).toEqual(wanted);
+    expect((await server(['verify', state])).stdout).toBe('ok: database, 3 events, integrity_check ok\n');
   });
 
   it('backs up consistently while a server writes, and restore refuses while it runs', async () => {
