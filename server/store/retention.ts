@@ -20,49 +20,59 @@ export interface SweepResult {
   prunedByAge: number;
 }
 
-/** Rows deleted per statement, so one sweep never holds the write lock for long. */
+/** Rows deleted per transaction: one sweep step never holds the event loop for long. */
 const CHUNK = 5000;
 
-/** Deletes idempotency keys whose expiry passed; returns how many. */
-export function sweepExpiredKeys(db: Db, now: number): number {
-  const del = db.prepare(
-    'DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)',
-  );
-  let total = 0;
-  for (;;) {
-    const { changes } = del.run(now, CHUNK);
-    total += changes;
-    if (changes < CHUNK) return total;
-  }
+/** Deletes up to CHUNK idempotency keys whose expiry passed; `more` when others remain. */
+export function sweepExpiredKeys(db: Db, now: number): { removed: number; more: boolean } {
+  const { changes } = db
+    .prepare(
+      'DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)',
+    )
+    .run(now, CHUNK);
+  return { removed: changes, more: changes === CHUNK };
 }
 
-/** Applies a retention policy: deletes events past it, oldest first, and corrects `series_stats`. */
+/**
+ * Applies a retention policy to at most CHUNK events per rule: deletes the oldest events past it and
+ * corrects `series_stats` in the same transaction. `stored` is the current event count; `more` when
+ * events past the policy remain (the caller continues on the next event-loop turn).
+ */
 export function pruneEvents(
   db: Db,
   policy: RetentionPolicy | undefined,
   now: number,
-): { prunedByCount: number; prunedByAge: number } {
+  stored: number,
+): { prunedByCount: number; prunedByAge: number; more: boolean } {
   let prunedByAge = 0;
   let prunedByCount = 0;
+  let more = false;
+  const nth = db.prepare('SELECT seq FROM events WHERE seq <= ? ORDER BY seq LIMIT 1 OFFSET ?');
   if (policy?.maxAgeSeconds !== undefined) {
     const cutoff = new Date(now - policy.maxAgeSeconds * 1000).toISOString();
-    const lastOld = db.prepare('SELECT max(seq) AS s FROM events WHERE received_at < ?').get(cutoff) as {
-      s: number | null;
-    };
-    if (lastOld.s !== null) prunedByAge = deleteThrough(db, lastOld.s);
+    const lastOld = (
+      db.prepare('SELECT max(seq) AS s FROM events WHERE received_at < ?').get(cutoff) as { s: number | null }
+    ).s;
+    if (lastOld !== null) {
+      const bound = nth.get(lastOld, CHUNK - 1) as { seq: number } | undefined;
+      const upTo = bound ? bound.seq : lastOld;
+      prunedByAge = deleteThrough(db, upTo);
+      more = upTo < lastOld;
+    }
   }
-  if (policy?.maxEvents !== undefined) {
-    const row = db
-      .prepare('SELECT seq AS s FROM events ORDER BY seq DESC LIMIT 1 OFFSET ?')
-      .get(policy.maxEvents) as { s: number } | undefined;
-    if (row) prunedByCount = deleteThrough(db, row.s);
+  const excess = policy?.maxEvents === undefined ? 0 : stored - prunedByAge - policy.maxEvents;
+  if (excess > 0) {
+    const bound = nth.get(Number.MAX_SAFE_INTEGER, Math.min(excess, CHUNK) - 1) as
+      | { seq: number }
+      | undefined;
+    if (bound) prunedByCount = deleteThrough(db, bound.seq);
+    more ||= excess > CHUNK;
   }
-  return { prunedByCount, prunedByAge };
+  return { prunedByCount, prunedByAge, more };
 }
 
-/** Deletes every event with seq ≤ `lastSeq` in chunks, each chunk with its series_stats correction. */
-function deleteThrough(db: Db, lastSeq: number): number {
-  const bounds = db.prepare('SELECT seq FROM events WHERE seq <= ? ORDER BY seq LIMIT 1 OFFSET ?');
+/** Deletes every event with seq ≤ `upTo` in one transaction, with its series_stats correction. */
+function deleteThrough(db: Db, upTo: number): number {
   const aggregate = db.prepare(
     `SELECT series, count(*) AS count, sum(value) AS sum, min(value) AS min, max(value) AS max
        FROM events WHERE seq <= ? GROUP BY series`,
@@ -75,32 +85,27 @@ function deleteThrough(db: Db, lastSeq: number): number {
     `UPDATE series_stats SET (min, max) = (SELECT min(value), max(value) FROM events WHERE series = @series)
       WHERE series = @series`,
   );
-  let total = 0;
-  const chunk = db.transaction((upTo: number) => {
-    const removed = aggregate.all(upTo) as Array<{
-      series: string;
-      count: number;
-      sum: number;
-      min: number;
-      max: number;
-    }>;
-    const { changes } = del.run(upTo);
-    for (const r of removed) {
-      const s = stats.get(r.series) as { count: number; min: number; max: number } | undefined;
-      if (!s) continue;
-      if (s.count <= r.count) drop.run(r.series);
-      else {
-        decrement.run(r.count, r.sum, r.series);
-        // Only a removed extreme needs a look at the remaining rows of that series.
-        if (r.min <= s.min || r.max >= s.max) recompute.run({ series: r.series });
+  return db
+    .transaction(() => {
+      const removed = aggregate.all(upTo) as Array<{
+        series: string;
+        count: number;
+        sum: number;
+        min: number;
+        max: number;
+      }>;
+      const { changes } = del.run(upTo);
+      for (const r of removed) {
+        const s = stats.get(r.series) as { count: number; min: number; max: number } | undefined;
+        if (!s) continue;
+        if (s.count <= r.count) drop.run(r.series);
+        else {
+          decrement.run(r.count, r.sum, r.series);
+          // Only a removed extreme needs a look at the remaining rows of that series.
+          if (r.min <= s.min || r.max >= s.max) recompute.run({ series: r.series });
+        }
       }
-    }
-    return changes;
-  });
-  for (;;) {
-    const next = bounds.get(lastSeq, CHUNK - 1) as { seq: number } | undefined;
-    const upTo = next?.seq ?? lastSeq;
-    total += chunk.immediate(upTo);
-    if (!next || upTo === lastSeq) return total;
-  }
+      return changes;
+    })
+    .immediate();
 }

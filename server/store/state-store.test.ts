@@ -91,6 +91,25 @@ describe('StateStore', () => {
     await aged.close();
   });
 
+  it('prunes a large excess in bounded steps, one per event-loop turn, until the policy holds', async () => {
+    const pruned: number[] = [];
+    const store = await StateStore.open({
+      path: join(dir, 'state.db'),
+      retention: { maxEvents: 1000 },
+      hooks: { onSweep: (r) => pruned.push(r.prunedByCount) },
+    });
+    await Promise.all(Array.from({ length: 12_000 }, (_, i) => store.append(ev(i))));
+    expect(store.sweep().prunedByCount).toBe(5000);
+    while (store.eventCount > 1000) await new Promise((r) => setImmediate(r));
+    expect(pruned).toEqual([5000, 5000, 1000]);
+    const values = [...store.eventPages()].flat().map((e) => e.value);
+    expect(values).toEqual(Array.from({ length: 1000 }, (_, i) => 11_000 + i));
+    expect(store.seriesSummary()).toEqual([
+      { series: 's', count: 1000, mean: 11_499.5, min: 11_000, max: 11_999, last: 11_999 },
+    ]);
+    await store.close();
+  });
+
   it('a failed commit stores none of its group, rejects all of it, and is reported until a commit succeeds', async () => {
     const store = await StateStore.open({ path: join(dir, 'state.db') });
     await store.append(ev(1));

@@ -218,15 +218,22 @@ export class StateStore {
     }
   }
 
-  /** Removes expired idempotency keys and, under a retention policy, events past it. */
+  /**
+   * Removes expired idempotency keys and, under a retention policy, events past it, a bounded chunk
+   * per step; while more remain, the next step runs on the next event-loop turn.
+   */
   sweep(now = Date.now()): SweepResult {
     if (this.closed) return { expiredKeys: 0, prunedByCount: 0, prunedByAge: 0 };
+    const keys = sweepExpiredKeys(this.db, now);
+    const events = pruneEvents(this.db, this.retention, now, this.eventCount);
     const result = {
-      expiredKeys: sweepExpiredKeys(this.db, now),
-      ...pruneEvents(this.db, this.retention, now),
+      expiredKeys: keys.removed,
+      prunedByCount: events.prunedByCount,
+      prunedByAge: events.prunedByAge,
     };
     this.eventCount -= result.prunedByCount + result.prunedByAge;
     if (result.expiredKeys + result.prunedByCount + result.prunedByAge > 0) this.hooks.onSweep?.(result);
+    if ((keys.more || events.more) && !this.closed) setImmediate(() => this.sweep());
     return result;
   }
 
