@@ -10,6 +10,7 @@ import { buildProblem } from './problem.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import type { Redactor } from './redact.js';
 import { HardenedResponse, latencyMsSince } from './response.js';
+import type { LingerBounds } from './linger.js';
 import type { HandlerDeps } from './routes/handlers.js';
 import { allowedMethods, type RouteTable } from './routes/index.js';
 import { sendEmpty, sendProblem } from './send.js';
@@ -30,6 +31,8 @@ export interface AppOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** Bounds of the lingering close after an answer that left the request body unread. */
+  linger: LingerBounds;
 }
 
 export interface App {
@@ -146,6 +149,7 @@ export function createApp(options: AppOptions): App {
       apiKey: undefined,
     };
     res.lifecycle = lifecycle;
+    res.linger = options.linger;
     res.once('close', () => logRequest(ctx));
     try {
       for (const stage of pipeline) {

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { ApiKeyConfig } from './api-keys.js';
 import { createApp } from './app.js';
+import { DEFAULT_LINGER, type LingerBounds } from './linger.js';
 import { createLogger, createSilentLogger, reopenLogFile } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createRateLimitStore } from './rate-limit-store.js';
@@ -40,6 +41,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
+  /** Bounds of the lingering close after an early answer (default DEFAULT_LINGER). */
+  linger?: LingerBounds;
   /** Collect process metrics (CPU, memory, event loop) into /metrics. */
   processMetrics?: boolean;
   /** Extra routes merged over the built-in table (extension point for embedding and tests). */
@@ -119,6 +122,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 5_000,
+    linger: options.linger ?? DEFAULT_LINGER,
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
