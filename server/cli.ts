@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadServerConfig } from './config-file.js';
 import { ServerCommandError } from './errors.js';
 import { createBackup, restoreBackup, verifyFile } from './store/backup.js';
+import { writePidFile } from './pid-file.js';
 import { startServer } from './start.js';
 import { VERSION } from './version.js';
 
@@ -48,7 +49,8 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
       toInt('--redis-timeout', 1, 60_000),
       100,
     )
-    .option('--log-file <file>', 'write JSON log lines here instead of stdout')
+    .option('--log-file <file>', 'write JSON log lines here instead of stdout (SIGHUP reopens it)')
+    .option('--pid-file <file>', 'write the process id here while serving (for logrotate, init scripts)')
     .option(
       '--trust-proxy <hops|cidrs>',
       'take the client IP from X-Forwarded-For behind N proxies or these CIDRs',
@@ -83,12 +85,10 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
         hsts: Boolean(o.hsts),
         apiKeys: config.apiKeys ?? [],
       });
-      io.stderr(
-        `harden-server ${VERSION} listening on ${server.url} (state ${o.state}, rate limits in ${o.redis ? 'redis' : 'memory'})\n`,
-      );
+      // Signal handlers first: an operator (or a test) may signal as soon as the line below appears.
       const reopen = () => server.reopenLog();
       process.on('SIGHUP', reopen);
-      await new Promise<void>((resolve) => {
+      const stopped = new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           io.stderr(`harden-server: ${signal} received, draining\n`);
           server.close(o.drainMs, signal).then(resolve, resolve);
@@ -96,7 +96,13 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
         process.once('SIGTERM', () => stop('SIGTERM'));
         process.once('SIGINT', () => stop('SIGINT'));
       });
+      const pidFile = o.pidFile ? await writePidFile(o.pidFile, server) : undefined;
+      io.stderr(
+        `harden-server ${VERSION} listening on ${server.url} (state ${o.state}, rate limits in ${o.redis ? 'redis' : 'memory'})\n`,
+      );
+      await stopped;
       process.off('SIGHUP', reopen);
+      await pidFile?.remove();
     });
 
   program
