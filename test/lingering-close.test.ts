@@ -22,6 +22,14 @@ interface Answer {
 
 /** One HTTP/1.1 request over a raw socket that writes the whole body whatever the server does. */
 function rawPost(port: number, path: string, size: number, chunked: boolean): Promise<Answer> {
+  return rawRequest(port, { method: 'POST', path, type: 'application/json', size, chunked });
+}
+
+function rawRequest(
+  port: number,
+  r: { method: string; path: string; type: string; size: number; chunked: boolean },
+): Promise<Answer> {
+  const { size, chunked } = r;
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     const received: Buffer[] = [];
@@ -48,7 +56,7 @@ function rawPost(port: number, path: string, size: number, chunked: boolean): Pr
     });
     const framing = chunked ? 'transfer-encoding: chunked' : `content-length: ${size}`;
     socket.write(
-      `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nx-api-key: ${KEY}\r\n${framing}\r\n\r\n`,
+      `${r.method} ${r.path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: ${r.type}\r\nx-api-key: ${KEY}\r\n${framing}\r\n\r\n`,
     );
     const body = PAYLOAD.subarray(0, size);
     if (!chunked) {
@@ -141,6 +149,21 @@ describe('lingering close: early answers reach a client that is still sending', 
       }, 120_000);
     }
   }
+
+  it('404, 405 and 415 to a 2 MB body also reach a raw client that is still sending', async () => {
+    const cases: Array<[string, string, string, number]> = [
+      ['POST', '/nope', 'application/json', 404],
+      ['PUT', '/v1/info', 'application/json', 405],
+      ['POST', '/v1/webhooks/events', 'text/plain', 415],
+    ];
+    for (const [method, path, type, status] of cases) {
+      for (const chunked of [false, true]) {
+        const answer = await rawRequest(server.port, { method, path, type, size: 2_000_000, chunked });
+        expectProblem(answer, status, `${method} ${path} ${chunked ? 'chunked' : 'content-length'}`);
+        expect(answer.headers.connection).toBe('close');
+      }
+    }
+  });
 
   it('a client that stops sending reads its 413, and the idle bound closes the connection', async () => {
     /** Sends part of a 5 MB body, stalls for `pauseMs`, sends more: was the connection still open? */
