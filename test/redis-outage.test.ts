@@ -136,6 +136,7 @@ describe('Redis outage under load (real redis-server killed, restarted, paused)'
       await until(() => load.since(resumedAt).some((s) => s.status === 200), 5000);
 
       await load.stop();
+      await server.close(1000); // flushes the log
       const log = (await readFile(server.logFile, 'utf8'))
         .split('\n')
         .filter(Boolean)
