@@ -15,6 +15,7 @@ import type { HandlerDeps } from './routes/handlers.js';
 import { allowedMethods, type RouteTable } from './routes/index.js';
 import { sendEmpty, sendProblem } from './send.js';
 import { assignClientIp, type TrustProxy } from './stages/client-ip.js';
+import { deferContinue } from './stages/continue.js';
 import { createRateLimitStage } from './stages/rate-limit.js';
 import { assignRequestId } from './stages/request-id.js';
 
@@ -177,6 +178,11 @@ export function createApp(options: AppOptions): App {
       void handle(req, res as unknown as HardenedResponse);
     },
   );
+  // With a listener, Node no longer answers `Expect: 100-continue` by itself (see stages/continue.ts).
+  server.on('checkContinue', (req: IncomingMessage, res) => {
+    deferContinue(req, res);
+    void handle(req, res as unknown as HardenedResponse);
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
     answerClientError(err, socket, options.securityHeaders),
   );

@@ -165,6 +165,40 @@ describe('lingering close: early answers reach a client that is still sending', 
     }
   });
 
+  it('Expect: 100-continue: a refused body gets its final status without a 100; an accepted one gets the 100 first', async () => {
+    /** Sends the head only, then reads until the first complete status head (interim or final). */
+    const head = (request: string) =>
+      new Promise<{ text: string; socket: ReturnType<typeof connect> }>((resolve, reject) => {
+        const socket = connect(server.port, '127.0.0.1');
+        let text = '';
+        socket.on('data', (d: Buffer) => {
+          text += d.toString();
+          if (text.includes('\r\n\r\n')) resolve({ text, socket });
+        });
+        socket.on('error', reject);
+        socket.write(request);
+      });
+    const refused = await head(
+      'POST /v1/webhooks/events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: 20000000\r\n\r\n',
+    );
+    refused.socket.destroy();
+    expect(refused.text).toMatch(/^HTTP\/1\.1 413 /);
+    const body = '{"type":"continue","value":1}';
+    const accepted = await head(
+      `POST /v1/webhooks/events HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nexpect: 100-continue\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n`,
+    );
+    expect(accepted.text).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\n/);
+    const final = await new Promise<string>((resolve) => {
+      let rest = accepted.text.slice(accepted.text.indexOf('\r\n\r\n') + 4);
+      accepted.socket.on('data', (d: Buffer) => {
+        rest += d.toString();
+      });
+      accepted.socket.on('close', () => resolve(rest));
+      accepted.socket.write(body);
+    });
+    expect(final).toMatch(/^HTTP\/1\.1 202 /);
+  });
+
   it('a client that stops sending reads its 413, and the idle bound closes the connection', async () => {
     /** Sends part of a 5 MB body, stalls for `pauseMs`, sends more: was the connection still open? */
     const stallThenSend = async (idleMs: number, pauseMs: number) => {

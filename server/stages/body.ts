@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../errors.js';
+import { sendContinue } from './continue.js';
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
@@ -23,6 +24,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) throw tooLarge(limit);
+  sendContinue(req);
   const text = await collect(req, limit);
   if (text.trim() === '')
     throw new HttpError(400, 'BODY_EMPTY', 'The request body is empty; send a JSON object.');
