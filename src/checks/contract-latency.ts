@@ -1,7 +1,11 @@
 import type { CheckDef, Finding } from './define.js';
-import { byEndpoint, excerpt, headerValues, responded, statusList } from './util.js';
+import { fieldLines, isDigits } from '../http/fields/index.js';
+import { byEndpoint, excerpt, responded, statusList } from './util.js';
 
-const SOURCE = 'docs/contract.md §1; RFC 9110 delay-seconds (1*DIGIT) as the value style';
+/** Every X-Latency-MS field line of a response. */
+const latencyLines = (e: ReturnType<typeof responded>[number]): string[] => fieldLines(e.response.headers, 'x-latency-ms');
+
+const SOURCE = 'docs/contract.md §1. Grammar: `1*DIGIT`, the style of RFC 9110 §10.2.3 delay-seconds';
 const FIX =
   '- Node.js (any framework): record `process.hrtime.bigint()` on arrival and set the header when headers are written (wrap `res.writeHead`, or Fastify `onSend`), in whole milliseconds: `String((now - start) / 1_000_000n)`.\n' +
   '- Express: `on-headers` module: `onHeaders(res, () => res.setHeader("X-Latency-MS", ms))` — it runs for errors and streams too.\n' +
@@ -28,7 +32,7 @@ export const latencyPresent: CheckDef = {
   evaluate(ctx) {
     const out: Finding[] = [];
     for (const [endpoint, es] of byEndpoint(responded(ctx.exchanges))) {
-      const missing = es.filter((e) => headerValues(e, 'x-latency-ms').length === 0);
+      const missing = es.filter((e) => latencyLines(e).length === 0);
       out.push(
         missing.length > 0
           ? {
@@ -64,10 +68,10 @@ export const latencyFormat: CheckDef = {
   evaluate(ctx) {
     const out: Finding[] = [];
     for (const [endpoint, es] of byEndpoint(responded(ctx.exchanges))) {
-      const values = es.map((e) => headerValues(e, 'x-latency-ms')).filter((v) => v.length > 0);
+      const values = es.map((e) => latencyLines(e)).filter((v) => v.length > 0);
       if (values.length === 0) continue;
       const repeated = values.find((v) => v.length > 1);
-      const bad = values.flat().find((v) => !/^[0-9]+$/.test(v));
+      const bad = values.flat().find((v) => !isDigits(v));
       if (repeated)
         out.push({
           status: 'fail',
@@ -112,8 +116,8 @@ export const latencyPlausible: CheckDef = {
       let maxServer = 0;
       let maxClient = 0;
       for (const e of es) {
-        const v = headerValues(e, 'x-latency-ms');
-        if (v.length !== 1 || !/^[0-9]+$/.test(v[0]!)) continue;
+        const v = latencyLines(e);
+        if (v.length !== 1 || !isDigits(v[0]!)) continue;
         const server = Number(v[0]);
         const client = e.timing.headersMs;
         maxServer = Math.max(maxServer, server);

@@ -1,5 +1,6 @@
 import type { CheckDef, Finding } from './define.js';
-import { byEndpoint, excerpt, header, isJsonMedia, mediaType, parseJson, responded } from './util.js';
+import { combinedValue, contentType, isJsonMediaType } from '../http/fields/index.js';
+import { byEndpoint, excerpt, parseJson, responded } from './util.js';
 
 type Responded = ReturnType<typeof responded>[number];
 
@@ -54,7 +55,7 @@ export const errorSchema: CheckDef = {
           ...base,
           status: 'fail',
           messageId: 'notJson',
-          data: { ...base.data, type: mediaType(header(e, 'content-type')) ?? 'no content type' },
+          data: { ...base.data, type: contentType(e.response.headers) ?? 'no content type' },
           actual: excerpt(e.response.body, 80),
         });
         continue;
@@ -152,7 +153,7 @@ export const errorCorrelation: CheckDef = {
       const body = parseJson(e.response.body);
       if (body === null || typeof body !== 'object' || Array.isArray(body)) continue;
       const b = body as Record<string, unknown>;
-      const id = header(e, 'x-request-id');
+      const id = combinedValue(e.response.headers, 'x-request-id');
       const member = ID_MEMBERS.find((m) => typeof b[m] === 'string');
       const base = { endpoint: e.endpoint };
       if (!member) {
@@ -224,12 +225,12 @@ export const errorContentType: CheckDef = {
     const out: Finding[] = [];
     for (const [endpoint, es] of byEndpoint(errors)) {
       const verdicts = es.map((e): Finding => {
-        const type = mediaType(header(e, 'content-type'));
+        const type = contentType(e.response.headers);
         const data = { status: e.response.status, type: type ?? 'no Content-Type' };
         if (e.response.bodyBytes === 0 && e.request.method === 'HEAD')
           return { status: 'pass', messageId: 'ok', endpoint, data };
         if (type === 'application/problem+json') return { status: 'pass', messageId: 'ok', endpoint, data };
-        if (isJsonMedia(type)) return { status: 'pass', messageId: 'json', endpoint, data };
+        if (isJsonMediaType(type)) return { status: 'pass', messageId: 'json', endpoint, data };
         return {
           status: 'fail',
           messageId: 'bad',

@@ -73,7 +73,10 @@ export function statusList(es: readonly Responded[]): string {
   return [...new Set(es.map((e) => e.response.status))].join(', ');
 }
 
-/** Runs `judge` on every response of each endpoint; the first non-pass verdict speaks for the endpoint. */
+/**
+ * Runs `judge` on every response of each endpoint; the first fail, else the first warning, else
+ * the first pass the judge returned (a pass with a note, e.g. a duplicated field), else `ok`.
+ */
 export function perEndpoint(
   exchanges: Responded[],
   judge: (e: Responded) => Omit<Finding, 'endpoint'> | undefined,
@@ -82,7 +85,10 @@ export function perEndpoint(
   const out: Finding[] = [];
   for (const [endpoint, es] of byEndpoint(exchanges)) {
     const verdicts = es.map(judge).filter((v): v is Omit<Finding, 'endpoint'> => v !== undefined);
-    const worst = verdicts.find((v) => v.status === 'fail') ?? verdicts.find((v) => v.status === 'warn');
+    const worst =
+      verdicts.find((v) => v.status === 'fail') ??
+      verdicts.find((v) => v.status === 'warn') ??
+      verdicts.find((v) => v.status === 'pass');
     out.push({ ...(worst ?? ok(endpoint, es)), endpoint });
   }
   return out;

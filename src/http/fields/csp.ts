@@ -78,7 +78,7 @@ export type FrameAncestorsReach = 'none' | 'restricted' | 'open';
  * no ancestor; `*` or a bare scheme-source (`https:`) allows any site; `'self'` and named hosts
  * are restricted. `'none'` beside other sources is ignored, as in CSP3's source-list matching.
  */
-export function frameAncestorsReach(sources: readonly string[]): FrameAncestorsReach {
+export function sourceListReach(sources: readonly string[]): FrameAncestorsReach {
   const list = sources.map((s) => s.toLowerCase()).filter((s) => s !== "'none'" || sources.length === 1);
   if (list.length === 0 || (list.length === 1 && list[0] === "'none'")) return 'none';
   if (list.some((s) => s === '*' || /^[a-z][a-z0-9+.-]*:$/.test(s))) return 'open';
@@ -105,7 +105,7 @@ export function frameAncestors(fields: FieldMap): FrameAncestorsVerdict | undefi
     const sources = p.directives.get('frame-ancestors');
     if (sources === undefined) continue;
     count++;
-    const reach = frameAncestorsReach(sources);
+    const reach = sourceListReach(sources);
     if (!best || order.indexOf(reach) < order.indexOf(best.reach))
       best = { reach, directive: `frame-ancestors ${sources.join(' ')}`.trim(), policies: 0 };
   }

@@ -97,3 +97,8 @@ export function singletonField(fields: FieldMap, name: string): SingletonField |
   if (lines.length === 0) return undefined;
   return { first: lines[0]!, lines, repeated: lines.length > 1 };
 }
+
+/** The names of every field received (lower-case). */
+export function fieldNames(fields: FieldMap): string[] {
+  return Object.keys(fields).filter((k) => fields[k] !== undefined);
+}

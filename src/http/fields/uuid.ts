@@ -24,3 +24,18 @@ export function lenientUuidSpellings(uuid: string): string[] {
   const hex = uuid.replace(/-/g, '');
   return [`{${uuid}}`, `urn:uuid:${uuid}`, hex, `${uuid.slice(0, 8)}${'-'.repeat(300)}${uuid.slice(8)}`];
 }
+
+/** The 32 hex digits a (possibly non-canonical) UUID spelling carries, lower-cased, or undefined. */
+function uuidDigits(value: string): string | undefined {
+  const hex = value
+    .replace(/^urn:uuid:/i, '')
+    .replace(/[^0-9a-f]/gi, '')
+    .toLowerCase();
+  return hex.length === 32 ? hex : undefined;
+}
+
+/** True when two spellings carry the same UUID digits (e.g. a server echoed `{uuid}` as `uuid` without dashes). */
+export function sameUuidDigits(a: string, b: string): boolean {
+  const da = uuidDigits(a);
+  return da !== undefined && da === uuidDigits(b);
+}
