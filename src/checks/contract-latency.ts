@@ -3,7 +3,8 @@ import { fieldLines, isDigits } from '../http/fields/index.js';
 import { byEndpoint, excerpt, responded, statusList } from './util.js';
 
 /** Every X-Latency-MS field line of a response. */
-const latencyLines = (e: ReturnType<typeof responded>[number]): string[] => fieldLines(e.response.headers, 'x-latency-ms');
+const latencyLines = (e: ReturnType<typeof responded>[number]): string[] =>
+  fieldLines(e.response.headers, 'x-latency-ms');
 
 const SOURCE = 'docs/contract.md §1. Grammar: `1*DIGIT`, the style of RFC 9110 §10.2.3 delay-seconds';
 const FIX =

@@ -37,7 +37,11 @@ export function failingChecks(checks: unknown): string | undefined {
     results
       .filter((r): r is Record<string, unknown> => !!r && typeof r === 'object')
       .filter((r) => !onlyFailing || r.status === 'fail' || r.status === 'warn')
-      .map((r) => (typeof r.output === 'string' && r.output ? `${key}: ${r.output}` : `${key}: ${String(r.status ?? 'failing')}`));
+      .map((r) =>
+        typeof r.output === 'string' && r.output
+          ? `${key}: ${r.output}`
+          : `${key}: ${String(r.status ?? 'failing')}`,
+      );
   const entries = Object.entries(checks as Record<string, unknown>).map(
     ([k, v]) => [k, Array.isArray(v) ? v : [v]] as const,
   );

@@ -60,7 +60,8 @@ export const fingerprint: CheckDef = {
           };
         }
         const name =
-          FINGERPRINT_HEADERS.find((h) => hasField(fields, h)) ?? fieldNames(fields).find((h) => h.startsWith('x-b3-'));
+          FINGERPRINT_HEADERS.find((h) => hasField(fields, h)) ??
+          fieldNames(fields).find((h) => h.startsWith('x-b3-'));
         if (name)
           return {
             status: 'warn',
@@ -85,7 +86,8 @@ export const cors: CheckDef = {
   rule: 'Never `Access-Control-Allow-Origin: *` together with credentials, and never a reflected arbitrary origin with `Access-Control-Allow-Credentials: true`.',
   why: 'A reflected origin with credentials lets any website read authenticated API responses in a victim’s browser.',
   fix: '- Express `cors`: pass an explicit allow-list (`origin: ["https://app.example.com"]`), never `origin: true` with `credentials: true`.\n- Fastify `@fastify/cors`: same, `origin` as a list.\n- nginx: map allowed origins explicitly instead of `$http_origin`.',
-  source: 'Fetch standard (CORS protocol; grammar: the CORS check reads Access-Control-Allow-Origin with "get", credentials only when exactly `true`); MDN Observatory cors; OWASP REST sheet',
+  source:
+    'Fetch standard (CORS protocol; grammar: the CORS check reads Access-Control-Allow-Origin with "get", credentials only when exactly `true`); MDN Observatory cors; OWASP REST sheet',
   needs: ['cors'],
   messages: {
     ok: '{endpoint}: an untrusted origin gets no CORS grant',

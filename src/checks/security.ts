@@ -73,7 +73,8 @@ export const hsts: CheckDef = {
   rule: `HTTPS targets send Strict-Transport-Security with a valid max-age ≥ ${HSTS_MIN_AGE} (six months); a field with a repeated directive or bad quoting is invalid and ignored by browsers (fail); of two field lines the first applies (noted); plain-HTTP targets are not judged.`,
   why: 'HSTS stops downgrade and cookie-stripping attacks after the first visit.',
   fix: '- Express: `helmet.hsts({ maxAge: 31536000, includeSubDomains: true })`.\n- nginx: `add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;`\n- Behind a TLS terminator, set it at the terminator, and in one layer only.',
-  source: 'RFC 6797 §6.1 (grammar: directives, each at most once) and §8.1 (first field applies); MDN Observatory strict-transport-security',
+  source:
+    'RFC 6797 §6.1 (grammar: directives, each at most once) and §8.1 (first field applies); MDN Observatory strict-transport-security',
   needs: ['endpoints'],
   messages: {
     http: 'target is plain HTTP; HSTS applies to HTTPS only (serve the API over HTTPS in production)',
@@ -99,7 +100,11 @@ export const hsts: CheckDef = {
         if (age < HSTS_MIN_AGE)
           return { status: 'fail', messageId: 'short', data: { age, min: HSTS_MIN_AGE }, actual: age };
         if (r.lines > 1)
-          return { status: 'pass', messageId: 'twice', data: { age, extra: hstsExtra(r.value), lines: r.lines } };
+          return {
+            status: 'pass',
+            messageId: 'twice',
+            data: { age, extra: hstsExtra(r.value), lines: r.lines },
+          };
         return undefined;
       },
       (_endpoint, es) => {
@@ -157,24 +162,54 @@ function judgeFraming(fields: FieldMap, status: number): Omit<Finding, 'endpoint
   if (fa) {
     const how = `CSP ${fa.directive}`;
     if (fa.reach === 'none') return { status: 'pass', messageId: 'ok', data: { how } };
-    if (fa.reach === 'restricted') return { status: 'warn', messageId: 'weak', data: { how, who: 'the listed origins' } };
+    if (fa.reach === 'restricted')
+      return { status: 'warn', messageId: 'weak', data: { how, who: 'the listed origins' } };
     const xfoNote = xfo ? `; X-Frame-Options ${xfo.raw} is ignored when frame-ancestors is present` : '';
-    return { status: 'fail', messageId: 'open', data: { how, xfoNote: excerpt(xfoNote, 90) }, actual: fa.directive };
+    return {
+      status: 'fail',
+      messageId: 'open',
+      data: { how, xfoNote: excerpt(xfoNote, 90) },
+      actual: fa.directive,
+    };
   }
   if (!xfo)
-    return { status: 'fail', messageId: 'missing', data: { statuses: status }, expected: 'X-Frame-Options: DENY', actual: null };
+    return {
+      status: 'fail',
+      messageId: 'missing',
+      data: { statuses: status },
+      expected: 'X-Frame-Options: DENY',
+      actual: null,
+    };
   const dup = xfo.duplicated ? ', sent more than once' : '';
-  if (xfo.effect === 'deny') return { status: 'pass', messageId: 'ok', data: { how: `X-Frame-Options DENY${dup}` }, note: xfo.duplicated };
+  if (xfo.effect === 'deny')
+    return {
+      status: 'pass',
+      messageId: 'ok',
+      data: { how: `X-Frame-Options DENY${dup}` },
+      note: xfo.duplicated,
+    };
   if (xfo.effect === 'conflict-deny')
     return {
       status: 'pass',
       messageId: 'ok',
-      data: { how: `X-Frame-Options "${excerpt(xfo.raw)}": conflicting values, so browsers refuse all framing` },
+      data: {
+        how: `X-Frame-Options "${excerpt(xfo.raw)}": conflicting values, so browsers refuse all framing`,
+      },
       note: true,
     };
   if (xfo.effect === 'sameorigin')
-    return { status: 'warn', messageId: 'weak', data: { how: `X-Frame-Options SAMEORIGIN${dup}`, who: 'the same origin' } };
-  return { status: 'fail', messageId: 'invalid', data: { value: excerpt(xfo.raw) }, expected: 'DENY', actual: xfo.raw };
+    return {
+      status: 'warn',
+      messageId: 'weak',
+      data: { how: `X-Frame-Options SAMEORIGIN${dup}`, who: 'the same origin' },
+    };
+  return {
+    status: 'fail',
+    messageId: 'invalid',
+    data: { value: excerpt(xfo.raw) },
+    expected: 'DENY',
+    actual: xfo.raw,
+  };
 }
 
 export const cacheControl: CheckDef = {
@@ -256,13 +291,20 @@ export const csp: CheckDef = {
         });
         if (!strict) {
           const value = enforced.map((p) => p.raw).join(', ');
-          return { status: 'warn', messageId: 'weak', data: { value: excerpt(value), reportOnly }, actual: value };
+          return {
+            status: 'warn',
+            messageId: 'weak',
+            data: { value: excerpt(value), reportOnly },
+            actual: value,
+          };
         }
         if (strict.duplicates.length > 0)
           return {
             status: 'pass',
             messageId: 'ok',
-            data: { note: ` (repeated ${strict.duplicates.join(', ')} ignored: the first occurrence counts)` },
+            data: {
+              note: ` (repeated ${strict.duplicates.join(', ')} ignored: the first occurrence counts)`,
+            },
           };
         return undefined;
       },

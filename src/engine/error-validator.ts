@@ -18,10 +18,12 @@ const RFC_SECTIONS: Record<string, string> = {
  * RFC 9457's; the required members are this contract's (RFC 9457 makes every member optional).
  */
 function whoRequires(e: ErrorObject | undefined): string {
-  if (e?.keyword === 'required') return 'required by the harden-check contract, docs/contract.md §3; RFC 9457 makes every member optional';
+  if (e?.keyword === 'required')
+    return 'required by the harden-check contract, docs/contract.md §3; RFC 9457 makes every member optional';
   const member = e?.instancePath.split('/')[1] ?? '';
   const section = RFC_SECTIONS[member];
-  if (e?.keyword === 'format') return `RFC 9457 ${section ?? '§3.1'} requires a URI reference (RFC 3986 §4.1)`;
+  if (e?.keyword === 'format')
+    return `RFC 9457 ${section ?? '§3.1'} requires a URI reference (RFC 3986 §4.1)`;
   if (member === 'status' && (e?.keyword === 'minimum' || e?.keyword === 'maximum'))
     return 'RFC 9457 §3.1.2: an HTTP status code';
   return section ? `RFC 9457 ${section} defines its type` : 'RFC 9457 §3.1';

@@ -4,6 +4,7 @@ import type { CheckContext, ProbeNeed } from '../checks/define.js';
 import { endpointLabel } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
 import { HardenError } from '../errors.js';
+import { combinedValue, lenientUuidSpellings, singletonField } from '../http/fields/index.js';
 import type { Endpoint, Exchange } from '../types.js';
 import { createCanaries } from './canaries.js';
 import type { ProbeClient, ProbeRequest } from './client.js';
@@ -48,8 +49,8 @@ async function checkReachable(client: ProbeClient, target: URL, first: Endpoint)
       );
     }
     const status = e.response!.status;
-    const location = e.response!.headers.location;
-    if (status < 300 || status > 399 || typeof location !== 'string') return;
+    const location = singletonField(e.response!.headers, 'location')?.first;
+    if (status < 300 || status > 399 || location === undefined) return;
     const next = new URL(location, e.request.url);
     if (seen.has(next.href) || hop === 5) {
       throw new HardenError(
@@ -169,12 +170,12 @@ export async function runProbePhase(
     });
   }
   if (needs.has('hostile-id')) {
-    for (const id of [
-      'a'.repeat(250),
-      '<script>alert(1)</script>',
-      'harden check "not a uuid"',
-      'x%0d%0aSet-Cookie:%20hc=1',
-    ]) {
+    // Non-canonical spellings of one fresh UUID that lenient parsers (Python uuid.UUID, .NET
+    // Guid.Parse, Go uuid.Parse) accept and may echo: braces, urn:uuid:, 32 hex digits, and one
+    // padded with 300 dashes — which is also the overlong id (336 characters, RULES RID-4), and
+    // braces and colons are outside Heroku's [A-Za-z0-9+/=-]. A server that reflects anything
+    // reflects these too.
+    for (const id of [...lenientUuidSpellings(randomUUID())]) {
       await send({
         purpose: 'hostile-id',
         method: 'GET',
@@ -234,7 +235,7 @@ async function sendCanaries(
     endpoint: endpointLabel(subject),
     headers,
   });
-  ids.push(String(a.response?.headers['x-request-id'] ?? ''));
+  ids.push(a.response ? (combinedValue(a.response.headers, 'x-request-id') ?? '') : '');
   if (post) {
     const body = JSON.stringify({
       ...(typeof post.body === 'object' && post.body ? post.body : {}),
@@ -251,7 +252,7 @@ async function sendCanaries(
       headers: { ...headers, 'content-type': 'application/json' },
       body,
     });
-    ids.push(String(b.response?.headers['x-request-id'] ?? ''));
+    ids.push(b.response ? (combinedValue(b.response.headers, 'x-request-id') ?? '') : '');
   }
   const requestIds = ids.filter(Boolean);
   if (options.logFile) {

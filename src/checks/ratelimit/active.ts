@@ -1,6 +1,16 @@
 import type { CheckContext, CheckDef, Finding } from '../define.js';
-import { header, isJsonMedia, mediaType, parseJson, responded } from '../util.js';
-import { classifyReset, parseRateLimit, primary, responseNowSec } from './parse.js';
+import {
+  contentType,
+  hasField,
+  isJsonMediaType,
+  isStorable,
+  readCacheControl,
+  retryAfter,
+  retryAfterSeconds,
+} from '../../http/fields/index.js';
+import { parseJson, responded } from '../util.js';
+import { parseRateLimit, primary, type RateLimitInfo, resetSeconds, responseNowSec } from './parse.js';
+import { implausibleRetryHint } from './retry-hint.js';
 import { FIX, SOURCE } from './passive.js';
 
 type Responded = ReturnType<typeof responded>[number];
@@ -104,8 +114,9 @@ export const contract429: CheckDef = {
   messages: {
     ok: '{endpoint}: 429 with Retry-After {retry} s (Reset in {reset} s), Remaining 0, problem body, contract headers',
     noRetryAfter: '{endpoint}: 429 without Retry-After; send delay-seconds until the window resets',
-    badRetryAfter: '{endpoint}: Retry-After "{value}" is not delay-seconds (integer) or an HTTP-date{hint}',
-    tooLong: '{endpoint}: Retry-After {value} exceeds the {window} s window; is it in milliseconds?',
+    badRetryAfter:
+      '{endpoint}: Retry-After "{value}" is neither delay-seconds (an integer) nor an HTTP-date (IMF-fixdate, RFC 850 or asctime){hint}',
+    tooLong: '{endpoint}: Retry-After {value} exceeds the {window} s window{hint}',
     inconsistent:
       '{endpoint}: Retry-After {retry} s but Reset is {reset} s ahead; they must agree within 2 s',
     remaining: '{endpoint}: a 429 with Remaining {remaining}; it must be 0 when the budget is spent',
@@ -125,43 +136,46 @@ export const contract429: CheckDef = {
 
 function judge429(ctx: CheckContext, e: Responded): Finding {
   const endpoint = e.endpoint;
-  const retry = header(e, 'retry-after')?.trim();
+  const fields = e.response.headers;
+  const retry = retryAfter(fields);
   const window = ctx.expectedLimit(endpoint)?.windowSec ?? 60;
   if (retry === undefined)
     return { status: 'fail', messageId: 'noRetryAfter', endpoint, expected: 'Retry-After', actual: null };
-  let retrySec: number;
-  if (/^\d+$/.test(retry)) retrySec = Number(retry);
-  else if (!Number.isNaN(Date.parse(retry)) && /GMT$/.test(retry))
-    retrySec = Math.round(Date.parse(retry) / 1000 - responseNowSec(e));
-  else {
-    const hint = /^\d+\.\d+$/.test(retry) ? ' — fractional seconds; round up' : '';
+  if (retry.value === undefined) {
+    const hint = retry.fractional ? ' — fractional seconds; round up' : '';
     return {
       status: 'fail',
       messageId: 'badRetryAfter',
       endpoint,
-      data: { value: retry.slice(0, 40), hint },
-      actual: retry,
+      data: { value: retry.raw.slice(0, 40), hint },
+      actual: retry.raw,
     };
   }
-  if (retrySec > Math.max(window, 60) * 10)
-    return { status: 'fail', messageId: 'tooLong', endpoint, data: { value: retry, window }, actual: retry };
-  const info = ctx.requireLegacyRateLimitHeaders
-    ? parseRateLimit(e.response.headers).find((i) => i.dialect === 'legacy')
-    : primary(parseRateLimit(e.response.headers));
-  let resetSec: number | undefined;
-  if (info?.resetRaw !== undefined) {
-    resetSec =
-      info.dialect === 'legacy' ? classifyReset(info.resetRaw, responseNowSec(e))?.deltaSec : info.resetDelta;
-    if (resetSec !== undefined && Math.abs(retrySec - resetSec) > 2) {
-      return {
-        status: 'fail',
-        messageId: 'inconsistent',
-        endpoint,
-        data: { retry: retrySec, reset: Math.round(resetSec) },
-        expected: Math.round(resetSec),
-        actual: retrySec,
-      };
-    }
+  const nowSec = responseNowSec(e);
+  const retrySec = retryAfterSeconds(retry.value, nowSec);
+  const info: RateLimitInfo | undefined = ctx.requireLegacyRateLimitHeaders
+    ? parseRateLimit(fields).find((i) => i.dialect === 'legacy')
+    : primary(parseRateLimit(fields));
+  if (retrySec > Math.max(window, 60) * 10) {
+    const hint = implausibleRetryHint(retry.value, info, window);
+    return {
+      status: 'fail',
+      messageId: 'tooLong',
+      endpoint,
+      data: { value: retry.value.raw, window, hint },
+      actual: retry.value.raw,
+    };
+  }
+  const resetSec = info ? resetSeconds(info, fields, e.timing.startedAt) : undefined;
+  if (resetSec !== undefined && Math.abs(retrySec - resetSec) > 2) {
+    return {
+      status: 'fail',
+      messageId: 'inconsistent',
+      endpoint,
+      data: { retry: retrySec, reset: Math.round(resetSec) },
+      expected: Math.round(resetSec),
+      actual: retrySec,
+    };
   }
   if (info?.remaining !== undefined && info.remaining !== 0)
     return {
@@ -172,19 +186,17 @@ function judge429(ctx: CheckContext, e: Responded): Finding {
       expected: 0,
       actual: info.remaining,
     };
-  const type = mediaType(header(e, 'content-type'));
+  const type = contentType(fields);
   const body = parseJson(e.response.body) as Record<string, unknown> | undefined;
-  if (!isJsonMedia(type) || body === undefined)
+  if (!isJsonMediaType(type) || body === undefined)
     return { status: 'fail', messageId: 'body', endpoint, data: { type: type ?? 'no Content-Type' } };
   if (body && typeof body === 'object' && 'status' in body && body.status !== 429)
     return { status: 'fail', messageId: 'bodyStatus', endpoint, data: { status: String(body.status) } };
-  const missing = ['x-request-id', 'x-latency-ms'].filter((h) => header(e, h) === undefined);
+  const missing = ['x-request-id', 'x-latency-ms'].filter((h) => !hasField(fields, h));
   if (missing.length)
     return { status: 'fail', messageId: 'contract', endpoint, data: { missing: missing.join(' and ') } };
-  const cc = header(e, 'cache-control');
-  if (cc !== undefined && !/no-store/i.test(cc) && /(public|max-age=[1-9])/i.test(cc)) {
-    return { status: 'fail', messageId: 'cacheable', endpoint, data: { value: cc } };
-  }
+  const cc = readCacheControl(fields);
+  if (isStorable(cc)) return { status: 'fail', messageId: 'cacheable', endpoint, data: { value: cc?.raw } };
   return {
     status: 'pass',
     messageId: 'ok',

@@ -1,11 +1,18 @@
 import type { CheckContext, CheckDef, Finding } from '../define.js';
 import { byEndpoint, responded } from '../util.js';
-import { classifyReset, parseRateLimit, primary, type RateLimitInfo, responseNowSec } from './parse.js';
+import {
+  classifyReset,
+  parseRateLimit,
+  primary,
+  type RateLimitInfo,
+  rateLimitPolicies,
+  responseNowSec,
+} from './parse.js';
 
 type Responded = ReturnType<typeof responded>[number];
 
 export const SOURCE =
-  'docs/contract.md; draft-ietf-httpapi-ratelimit-headers-10; RFC 6585 §4; RFC 9110 §10.2.3 (GitHub, express-rate-limit, @fastify/rate-limit)';
+  'docs/contract.md; draft-ietf-httpapi-ratelimit-headers-10 §4–5 (grammar: RFC 9651 structured-field Lists of several policies; drafts 01–07 forms incl. `X-RateLimit-Limit: 100, 100;w=60`); RFC 6585 §4; RFC 9110 §10.2.3 (Retry-After = HTTP-date / delay-seconds) and §5.6.7 (HTTP-date) (GitHub, express-rate-limit, @fastify/rate-limit)';
 export const FIX =
   '- Express: `express-rate-limit` with `legacyHeaders: true` (X-RateLimit-*, Reset in epoch seconds) and/or `standardHeaders: "draft-8"`; set `app.set("trust proxy", <hops>)` only for real proxies.\n' +
   '- Fastify: `@fastify/rate-limit` (Reset is delta seconds; `enableDraftSpec` for the IETF names).\n' +
@@ -66,9 +73,9 @@ export const headersPresent: CheckDef = {
         continue;
       }
       const missing = [
-        info.limit === undefined && 'limit',
-        info.remaining === undefined && 'remaining',
-        info.resetRaw === undefined && 'reset',
+        info.limit === undefined && info.fields.limit,
+        info.remaining === undefined && info.fields.remaining,
+        info.resetRaw === undefined && info.dialect !== 'ietf-sf' && info.fields.reset,
       ].filter(Boolean);
       const convention = info.dialect === 'legacy' ? 'X-RateLimit-*' : `IETF (${info.dialect})`;
       if (missing.length > 0 && info.problems.length === 0) {
@@ -89,7 +96,7 @@ export const headersFormat: CheckDef = {
   category: 'ratelimit',
   severity: 'error',
   title: 'Rate-limit header values are well-formed',
-  rule: 'Limit and Remaining are integers with Remaining ≤ Limit; the Reset style is detected (epoch seconds, epoch milliseconds or delta seconds), is the same on every endpoint, and points no further than one window from the response’s Date (±2 s), never into the past.',
+  rule: 'Limit and Remaining are integers with Remaining ≤ Limit (a Limit list `100, 100;w=60` counts its first member); Reset is present, its style is detected (epoch seconds, epoch milliseconds, delta seconds or an HTTP-date), is the same on every endpoint, and points no further than one window from the response’s Date (±2 s), never into the past. The window is that of the advertised policy whose quota matches the Limit.',
   why: 'Clients compute their back-off from these numbers; a Reset in the past or in the wrong unit makes them retry too early or wait forever.',
   fix: FIX,
   source: SOURCE,
@@ -102,7 +109,10 @@ export const headersFormat: CheckDef = {
       '{endpoint}: Reset {raw} ({style}) is {ago} s in the past of the response Date; it must point at the end of the current window',
     resetFar:
       '{endpoint}: Reset {raw} ({style}) is {delta} s ahead, beyond one {window} s window (+2 s); check its unit',
-    resetBad: '{endpoint}: Reset "{raw}" is neither epoch seconds, epoch milliseconds nor delta seconds',
+    resetBad:
+      '{endpoint}: Reset "{raw}" is neither epoch seconds, epoch milliseconds, delta seconds nor an HTTP-date',
+    resetMissing:
+      '{endpoint}: {field} is missing (Limit {limit}, Remaining {remaining} are present); send it so clients know when the budget returns',
     mixed: 'Reset styles differ between endpoints ({styles}); use one style everywhere',
     none: 'no rate-limit headers to judge',
   },
@@ -127,7 +137,18 @@ export const headersFormat: CheckDef = {
           };
           break;
         }
-        if (info.resetRaw === undefined) continue;
+        if (info.resetRaw === undefined) {
+          if (info.dialect === 'ietf-sf') continue; // draft-10 §5: t is OPTIONAL
+          verdict = {
+            status: 'fail',
+            messageId: 'resetMissing',
+            endpoint,
+            data: { field: info.fields.reset, limit: info.limit ?? '?', remaining: info.remaining ?? '?' },
+            expected: info.fields.reset,
+            actual: null,
+          };
+          break;
+        }
         const window = info.windowSec ?? ctx.expectedLimit(endpoint)?.windowSec ?? 60;
         const reset =
           info.dialect === 'legacy'
@@ -196,13 +217,15 @@ export const policyMatch: CheckDef = {
   category: 'ratelimit',
   severity: 'error',
   title: 'Limit matches the endpoint’s policy',
-  rule: 'The advertised Limit equals the expected policy for the endpoint: default 100, webhook 1000, ai 20, export 10 per 60 s (docs/contract.md), or the map in the config’s `policies`.',
+  rule: 'The advertised Limit equals the expected policy for the endpoint: default 100, webhook 1000, ai 20, export 10 per 60 s (docs/contract.md), or the map in the config’s `policies`. Where several policies are advertised, the expected one passes wherever it is listed.',
   why: 'A wrong limit means the wrong policy is applied: expensive endpoints under the generous budget, or clients throttled for nothing.',
   fix: `${FIX}\n- If your API’s policies differ from the contract’s, declare them in harden-check.config.json: \`"policies": { "GET /v1/export": { "limit": 10, "windowSec": 60 } }\`.`,
   source: SOURCE,
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: Limit {limit} matches the "{policy}" policy',
+    listed:
+      '{endpoint}: the "{policy}" policy ({expected}) is among the {count} advertised policies (the binding Limit is {limit})',
     mismatch:
       '{endpoint}: Limit {limit} but the "{policy}" policy is {expected}; the endpoint is under the wrong policy (or declare yours in the config)',
     unknown: '{endpoint}: no expected policy configured for this endpoint (Limit {limit})',
@@ -214,9 +237,29 @@ export const policyMatch: CheckDef = {
       const info = judgedInfo(ctx, es[0]!);
       if (info?.limit === undefined) continue;
       const expected = ctx.expectedLimit(endpoint);
+      // Several policies may be advertised in any order: the expected one counts wherever it is listed.
+      const policies = rateLimitPolicies(es[0]!.response.headers);
+      const listed = expected
+        ? policies.find(
+            (p) =>
+              p.quota === expected.limit && (p.windowSec === undefined || p.windowSec === expected.windowSec),
+          )
+        : undefined;
       if (!expected)
         out.push({ status: 'skip', messageId: 'unknown', endpoint, data: { limit: info.limit } });
-      else if (expected.limit !== info.limit) {
+      else if (expected.limit !== info.limit && listed) {
+        out.push({
+          status: 'pass',
+          messageId: 'listed',
+          endpoint,
+          data: {
+            limit: info.limit,
+            policy: expected.policy,
+            expected: expected.limit,
+            count: policies.length,
+          },
+        });
+      } else if (expected.limit !== info.limit) {
         out.push({
           status: 'fail',
           messageId: 'mismatch',

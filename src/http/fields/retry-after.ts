@@ -28,13 +28,16 @@ export function parseRetryAfter(value: string): Parsed<RetryAfter> {
 }
 
 /** The Retry-After of a response (its first line; a repeat is noted as a problem), or undefined when absent. */
-export function retryAfter(fields: FieldMap): (Parsed<RetryAfter> & { fractional: boolean }) | undefined {
+export function retryAfter(
+  fields: FieldMap,
+): (Parsed<RetryAfter> & { raw: string; fractional: boolean }) | undefined {
   const field = singletonField(fields, 'retry-after');
   if (!field) return undefined;
   const parsed = parseRetryAfter(field.first);
   const problems = [...parsed.problems];
   if (field.repeated) problems.push(`Retry-After sent ${field.lines.length} times`);
-  return { ...parsed, problems, fractional: /^\s*[0-9]+\.[0-9]+\s*$/.test(field.first) };
+  const raw = field.first.trim();
+  return { ...parsed, problems, raw, fractional: /^[0-9]+\.[0-9]+$/.test(raw) };
 }
 
 /** Seconds from `nowSec` until the Retry-After instant (delay-seconds as is). */
