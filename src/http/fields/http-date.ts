@@ -62,7 +62,7 @@ export function parseHttpDate(value: string, nowMs: number = Date.now()): Parsed
     return build(year, m[2]!, Number(m[1]), m[4]!, m[5]!, m[6]!, 'rfc850', v);
   }
   m = ASCTIME.exec(v);
-  if (m) return build(Number(m[7]), m[1]!, Number(m[2]!.trim()), m[3]!, m[4]!, m[5]!, 'asctime', v);
+  if (m) return build(Number(m[6]), m[1]!, Number(m[2]!.trim()), m[3]!, m[4]!, m[5]!, 'asctime', v);
   return {
     value: undefined,
     problems: [`"${v.slice(0, 40)}" is not an HTTP-date (IMF-fixdate, RFC 850 or asctime, RFC 9110 §5.6.7)`],
