@@ -6,7 +6,7 @@ import { byEndpoint, excerpt, responded, statusList } from './util.js';
 const latencyLines = (e: ReturnType<typeof responded>[number]): string[] =>
   fieldLines(e.response.headers, 'x-latency-ms');
 
-const SOURCE = 'docs/contract.md §1. Grammar: `1*DIGIT`, the style of RFC 9110 §10.2.3 delay-seconds';
+const SOURCE = 'docs/contract.md §1; RFC 9110 delay-seconds (1*DIGIT) as the value style';
 const FIX =
   '- Node.js (any framework): record `process.hrtime.bigint()` on arrival and set the header when headers are written (wrap `res.writeHead`, or Fastify `onSend`), in whole milliseconds: `String((now - start) / 1_000_000n)`.\n' +
   '- Express: `on-headers` module: `onHeaders(res, () => res.setHeader("X-Latency-MS", ms))` — it runs for errors and streams too.\n' +
@@ -24,6 +24,7 @@ export const latencyPresent: CheckDef = {
   why: 'It separates server time from network time in every incident, without access to the server’s metrics.',
   fix: FIX,
   source: SOURCE,
+  grammar: 'RFC 9110 §5.2 field lines (presence of any X-Latency-MS line)',
   needs: ['endpoints', 'not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: 'every response from {endpoint} carried X-Latency-MS ({count} checked)',
@@ -60,6 +61,7 @@ export const latencyFormat: CheckDef = {
   why: 'Dashboards and harden-check parse it as an integer; "12ms", "0.012" or two values break every consumer.',
   fix: FIX,
   source: SOURCE,
+  grammar: '`1*DIGIT`, the style of RFC 9110 §10.2.3 delay-seconds; one field line (RFC 9110 §5.3)',
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: X-Latency-MS values are whole milliseconds',
@@ -105,6 +107,7 @@ export const latencyPlausible: CheckDef = {
   why: 'A value above what the client saw is measured in the wrong unit (µs, or seconds×1000 twice) or from the wrong start, and misleads every incident analysis.',
   fix: `${FIX}\n- Values 1000× too large usually mean microseconds or nanoseconds: divide by 1e3 or 1e6.`,
   source: SOURCE,
+  grammar: '`1*DIGIT` (RFC 9110 §10.2.3 style) for X-Latency-MS',
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: server latency ≤ client time to headers (max {server} ms vs {client} ms)',

@@ -34,6 +34,7 @@ export const requestIdPresent: CheckDef = {
   why: 'Without an id on error responses, the failures users report cannot be found in logs and traces.',
   fix: FIX_MIDDLEWARE,
   source: SOURCE,
+  grammar: 'RFC 9110 §5.3/§5.6.1: field lines and list members of X-Request-ID (a UUID has no comma)',
   needs: ['endpoints', 'not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: 'every response from {endpoint} carried one X-Request-ID ({count} checked)',
@@ -79,6 +80,7 @@ export const requestIdFormat: CheckDef = {
   why: 'A fixed format lets log pipelines index and validate ids; free-form ids invite injection and collisions.',
   fix: '- Node.js: `crypto.randomUUID()`.\n- nginx: `$request_id` is 32 hex digits without dashes; format it or generate the id in the application.',
   source: SOURCE,
+  grammar: 'RFC 9562 §4 canonical UUID string (8-4-4-4-12 hex digits, nothing else)',
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: X-Request-ID values are UUIDs (version {versions})',
@@ -118,6 +120,7 @@ export const requestIdUnique: CheckDef = {
   why: 'A repeated id merges unrelated requests in logs and traces, which defeats its purpose.',
   fix: '- Generate the id per request (not per process or per connection), e.g. `crypto.randomUUID()` inside the request handler.',
   source: SOURCE,
+  grammar: 'RFC 9110 §5.3 combined field value of X-Request-ID',
   needs: ['endpoints', 'repeat'],
   messages: {
     ok: '{count} responses carried {count} distinct ids',
@@ -157,6 +160,7 @@ export const requestIdEcho: CheckDef = {
   why: 'End-to-end tracing across services needs the caller’s id preserved; edges that rewrite it break correlation.',
   fix: '- Envoy: `preserve_external_request_id: true` and, to keep the UUID unchanged, `pack_trace_reason: false`.\n- Fastify: set `requestIdHeader: "x-request-id"` with a validating `genReqId`, and echo it in `onSend`.\n- nginx: `map $http_x_request_id $rid { ~^[0-9a-fA-F-]{36}$ $http_x_request_id; default $request_id; }`.',
   source: SOURCE,
+  grammar: 'RFC 9562 §4 canonical UUID string; RFC 9110 §5.3 combined field value',
   needs: ['echo-id'],
   messages: {
     ok: '{endpoint}: the client UUID came back unchanged',
@@ -203,6 +207,8 @@ export const requestIdInjection: CheckDef = {
   why: 'Reflected ids let a caller inject forged entries into logs (log forging), poison caches or carry markup into dashboards; a lenient UUID parser that adopts and echoes such spellings reflects them too.',
   fix: '- Validate before adopting: accept only the canonical 36-character UUID (e.g. `/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i` and length 36), otherwise generate a new one; do not adopt what a lenient parser (uuid.UUID, Guid.Parse) accepts. express-request-id and Fastify’s requestIdHeader adopt any value without validation.',
   source: SOURCE,
+  grammar:
+    'RFC 9562 §4 canonical UUID string; the non-canonical spellings lenient parsers accept (braces, urn:uuid: of RFC 9562 §4, 32 hex digits, extra dashes) are not UUIDs',
   needs: ['hostile-id'],
   messages: {
     ok: '{endpoint}: {count} invalid ids were replaced, none reflected',

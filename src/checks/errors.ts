@@ -29,6 +29,8 @@ export const errorSchema: CheckDef = {
   why: 'Clients handle every error the same way only if every error has the same shape; RFC 9457 consumers must ignore members of the wrong type, so the information is silently lost.',
   fix: FIX_PROBLEM,
   source: SOURCE_9457,
+  grammar:
+    'RFC 9457 §3.1 member types (`type` and `instance` are URI references, RFC 3986 §4.1, checked with ajv-formats `uri-reference`); JSON Schema draft-07 for --error-schema',
   needs: ['not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: '{endpoint}: {status} body matches {schema}',
@@ -136,6 +138,7 @@ export const errorCorrelation: CheckDef = {
   why: 'Users paste error bodies into tickets, not headers; the id in the body is what support searches logs for.',
   fix: '- Add `request_id: req.id` (the value you set in X-Request-ID) to the one function that writes error bodies.',
   source: 'docs/contract.md §3',
+  grammar: 'RFC 8259 JSON body; RFC 9110 §5.3 combined X-Request-ID',
   needs: ['not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: '{endpoint}: body {member} equals X-Request-ID',
@@ -212,6 +215,8 @@ export const errorContentType: CheckDef = {
   why: 'Clients pick a parser by Content-Type; an HTML or text error breaks them and is often a framework default page.',
   fix: FIX_PROBLEM,
   source: SOURCE_9457,
+  grammar:
+    'RFC 9110 §8.3.1 media type (`type/subtype`, case-insensitive, parameters ignored); RFC 6839 §3.1 `+json`',
   needs: ['not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: '{endpoint}: {status} sent as {type}',

@@ -59,6 +59,8 @@ export const liveness: CheckDef = {
   why: 'Orchestrators and load balancers restart or drain instances by this answer; a slow or ambiguous one causes needless restarts.',
   fix: FIX,
   source: SOURCE,
+  grammar:
+    'draft-inadarei-api-health-check §3 (application/health+json `status`); RFC 9110 §8.3.1 media type',
   needs: ['health'],
   messages: {
     ok: '{endpoint}: 200 in {ms} ms, status "{value}"',
@@ -107,6 +109,8 @@ export const readiness: CheckDef = {
   why: 'Traffic should reach an instance only when its dependencies work; the reason shortens every incident.',
   fix: FIX,
   source: SOURCE,
+  grammar:
+    'draft-inadarei-api-health-check §3–4 (`status`, `checks` keyed `component:measurement` with `status` and `output`)',
   needs: ['health'],
   messages: {
     ready: '{endpoint}: 200, ready{detail}',

@@ -27,7 +27,8 @@ export const fingerprint: CheckDef = {
   rule: 'No X-Powered-By; the Server header, if any, carries no version; no other version-revealing headers (OWASP removal list).',
   why: 'Version banners tell attackers which known vulnerabilities to try first.',
   fix: '- Express: `app.disable("x-powered-by")` (or helmet).\n- nginx: `server_tokens off;`\n- Apache: `ServerTokens Prod`.\n- PHP: `expose_php = Off`.',
-  source: `${OWASP} (headers_remove.json). Grammar: RFC 9110 §10.2.4 (Server products and comments)`,
+  source: `${OWASP} (headers_remove.json)`,
+  grammar: 'RFC 9110 §10.2.4 Server (products `name/version` and comments)',
   needs: ['endpoints', 'not-found'],
   messages: {
     ok: '{endpoint}: no fingerprinting headers',
@@ -86,8 +87,9 @@ export const cors: CheckDef = {
   rule: 'Never `Access-Control-Allow-Origin: *` together with credentials, and never a reflected arbitrary origin with `Access-Control-Allow-Credentials: true`.',
   why: 'A reflected origin with credentials lets any website read authenticated API responses in a victim’s browser.',
   fix: '- Express `cors`: pass an explicit allow-list (`origin: ["https://app.example.com"]`), never `origin: true` with `credentials: true`.\n- Fastify `@fastify/cors`: same, `origin` as a list.\n- nginx: map allowed origins explicitly instead of `$http_origin`.',
-  source:
-    'Fetch standard (CORS protocol; grammar: the CORS check reads Access-Control-Allow-Origin with "get", credentials only when exactly `true`); MDN Observatory cors; OWASP REST sheet',
+  source: 'Fetch standard (CORS protocol); MDN Observatory cors; OWASP REST sheet',
+  grammar:
+    'Fetch standard CORS check: Access-Control-Allow-Origin read with "get" (all lines combined), credentials only when exactly `true`',
   needs: ['cors'],
   messages: {
     ok: '{endpoint}: an untrusted origin gets no CORS grant',

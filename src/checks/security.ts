@@ -22,7 +22,9 @@ export const nosniff: CheckDef = {
   rule: 'Every response carries X-Content-Type-Options that browsers read as `nosniff`: all field lines combined into one list, the first member trimmed and compared case-insensitively (Fetch "determine nosniff"). A duplicated `nosniff` passes with a note.',
   why: 'Without it browsers may sniff a JSON or error body as HTML or script and execute it.',
   fix: '- Express: `helmet()` (or `res.set("X-Content-Type-Options", "nosniff")`).\n- Fastify: `@fastify/helmet`.\n- nginx: `add_header X-Content-Type-Options nosniff always;`\n- Set it in one layer only (application or proxy) to avoid the duplicate.',
-  source: `${OWASP}; MDN Observatory x-content-type-options. Grammar: Fetch standard "determine nosniff" over RFC 9110 §5.3/§5.6.1 lists`,
+  source: `${OWASP}; MDN Observatory x-content-type-options`,
+  grammar:
+    'Fetch standard "determine nosniff": all lines combined and split (RFC 9110 §5.3, §5.6.1), the first member compared case-insensitively',
   needs: ['endpoints', 'not-found'],
   messages: {
     ok: '{endpoint}: nosniff on every response',
@@ -73,8 +75,9 @@ export const hsts: CheckDef = {
   rule: `HTTPS targets send Strict-Transport-Security with a valid max-age ≥ ${HSTS_MIN_AGE} (six months); a field with a repeated directive or bad quoting is invalid and ignored by browsers (fail); of two field lines the first applies (noted); plain-HTTP targets are not judged.`,
   why: 'HSTS stops downgrade and cookie-stripping attacks after the first visit.',
   fix: '- Express: `helmet.hsts({ maxAge: 31536000, includeSubDomains: true })`.\n- nginx: `add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;`\n- Behind a TLS terminator, set it at the terminator, and in one layer only.',
-  source:
-    'RFC 6797 §6.1 (grammar: directives, each at most once) and §8.1 (first field applies); MDN Observatory strict-transport-security',
+  source: 'RFC 6797; MDN Observatory strict-transport-security',
+  grammar:
+    'RFC 6797 §6.1 directives (each at most once, token or quoted-string values; an invalid field is ignored whole) and §8.1 (only the first field is processed)',
   needs: ['endpoints'],
   messages: {
     http: 'target is plain HTTP; HSTS applies to HTTPS only (serve the API over HTTPS in production)',
@@ -130,7 +133,9 @@ export const framing: CheckDef = {
   rule: "Framing as browsers decide it: when any enforced CSP (each line or comma-separated member is a policy) has frame-ancestors, X-Frame-Options is ignored and the strictest frame-ancestors decides — 'none' passes, 'self' or named origins warn, * or a bare scheme fails. Otherwise X-Frame-Options DENY passes, SAMEORIGIN warns, and ALLOW-FROM or any other value fails like a missing header.",
   why: 'A response rendered inside a hostile frame enables clickjacking; API error pages are rendered by browsers too.',
   fix: "- Express: `helmet()` sets `X-Frame-Options: SAMEORIGIN`; prefer `helmet.frameguard({ action: 'deny' })`.\n- nginx: `add_header X-Frame-Options DENY always;` or `add_header Content-Security-Policy \"frame-ancestors 'none'\" always;`\n- A CSP with frame-ancestors overrides X-Frame-Options: make it `'none'` too.",
-  source: `${OWASP}; MDN Observatory x-frame-options. Grammar: HTML standard "X-Frame-Options" processing (get, decode and split; frame-ancestors in an enforced CSP overrides it); CSP3 §3.1 policy lists and §6.4.2 frame-ancestors`,
+  source: `${OWASP}; MDN Observatory x-frame-options`,
+  grammar:
+    'HTML standard X-Frame-Options processing (get, decode and split; conflicting values block; ALLOW-FROM ignored; an enforced CSP frame-ancestors overrides it); CSP3 §3.1 policy lists and §6.4.2 frame-ancestors source lists',
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: framing denied ({how})',
@@ -220,7 +225,8 @@ export const cacheControl: CheckDef = {
   rule: 'API responses, and every error response, carry Cache-Control with `no-store`.',
   why: 'Shared caches and browsers may otherwise store personal data or error responses (429s must never be cached, RFC 6585 §4).',
   fix: '- Express: `res.set("Cache-Control", "no-store")` in a middleware (helmet does not set it).\n- Fastify: `reply.header("cache-control", "no-store")` in an onSend hook.\n- nginx: `add_header Cache-Control "no-store" always;`\n- Public, cacheable GETs can be exempted in harden-check.config.json (`checks.cacheable`).',
-  source: `${OWASP}; RFC 9111 §5.2.2.5; RFC 6585 §4. Grammar: RFC 9111 §5.2 (a list of directives, RFC 9110 §5.6.1)`,
+  source: `${OWASP}; RFC 9111 §5.2.2.5; RFC 6585 §4`,
+  grammar: 'RFC 9111 §5.2 Cache-Control, a list of directives (RFC 9110 §5.6.1), all lines combined (§5.3)',
   needs: ['endpoints', 'not-found'],
   messages: {
     ok: '{endpoint}: no-store on every response',
@@ -259,7 +265,9 @@ export const csp: CheckDef = {
   rule: "JSON API responses carry an enforced Content-Security-Policy with `default-src 'none'` in at least one policy (each line or comma-separated member is its own policy, all enforced; a repeated directive counts the first time). Report-Only policies do not count (a warning, not a failure).",
   why: 'If a response is ever rendered as a document (an error page, a sniffed body), nothing in it may load or run.',
   fix: "- Express: `helmet.contentSecurityPolicy({ directives: { defaultSrc: [\"'none'\"], frameAncestors: [\"'none'\"] } })`.\n- nginx: `add_header Content-Security-Policy \"default-src 'none'; frame-ancestors 'none'\" always;`\n- A Content-Security-Policy-Report-Only policy only reports: send the same policy as Content-Security-Policy to enforce it.",
-  source: `${OWASP}. Grammar: CSP3 §3.1 (policy lists from every field line and comma-separated member) and §2.2.1 (parse a serialized policy, first directive occurrence wins), via content-security-policy-parser`,
+  source: OWASP,
+  grammar:
+    'CSP3 §3.1 (a policy per field line and per comma-separated member) and §2.2.1 (parse a serialized policy; the first occurrence of a directive wins), via content-security-policy-parser; Report-Only policies kept apart',
   needs: ['endpoints'],
   messages: {
     ok: "{endpoint}: CSP default-src 'none'{note}",

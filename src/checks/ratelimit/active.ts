@@ -45,6 +45,8 @@ export const enforced: CheckDef = {
   why: 'A limit that is advertised but not enforced protects nothing: abuse and runaway clients go straight through.',
   fix: FIX,
   source: SOURCE,
+  grammar:
+    'rate-limit fields as in ratelimit.headers.format (the binding policy: the smallest remaining budget)',
   needs: ['rl-probe'],
   messages: {
     ok: '{endpoint}: 429 after {sent} requests (Remaining was {remaining} at start, Limit {limit})',
@@ -110,6 +112,8 @@ export const contract429: CheckDef = {
   why: 'Clients back off by Retry-After; a wrong unit makes them hammer the API or stall for hours, and a cached 429 locks out users.',
   fix: `${FIX}\n- rate-limiter-flexible’s README example sends \`msBeforeNext / 1000\` (fractional): round up with Math.ceil.`,
   source: SOURCE,
+  grammar:
+    'RFC 9110 §10.2.3 Retry-After = HTTP-date / delay-seconds, HTTP-date per §5.6.7 (IMF-fixdate, RFC 850, asctime); rate-limit fields as in ratelimit.headers.format; RFC 9111 §5.2 Cache-Control directives',
   needs: ['rl-probe'],
   messages: {
     ok: '{endpoint}: 429 with Retry-After {retry} s (Reset in {reset} s), Remaining 0, problem body, contract headers',
@@ -214,6 +218,7 @@ export const spoofing: CheckDef = {
   why: 'A limiter keyed on client-supplied forwarding headers gives every attacker a fresh budget per request (Express `trust proxy: true`, a Fastify keyGenerator reading XFF).',
   fix: '- Express: `app.set("trust proxy", 1)` (the number of real proxies), never `true`.\n- Fastify: `trustProxy` with the proxy’s address, and the default keyGenerator (`req.ip`).\n- nginx: `set_real_ip_from <proxy CIDR>; real_ip_header X-Forwarded-For;` with only trusted proxies.',
   source: `${SOURCE}; express-rate-limit trust-proxy guidance (ERR_ERL_UNEXPECTED_X_FORWARDED_FOR)`,
+  grammar: 'no response field is parsed (status codes only); RFC 7239 Forwarded is what the probe sends',
   needs: ['rl-probe'],
   messages: {
     ok: '{endpoint}: {count} requests with forged forwarding headers all got 429',
@@ -259,6 +264,7 @@ export const isolation: CheckDef = {
   why: 'One shared budget lets a burst of cheap calls starve exports, or one customer’s export starve their API calls.',
   fix: `${FIX}\n- Give each policy its own key prefix (e.g. \`rl:export:<ip>\`), not one counter per IP.`,
   source: SOURCE,
+  grammar: 'rate-limit fields as in ratelimit.headers.format',
   needs: ['rl-probe'],
   messages: {
     ok: '{endpoint}: still {status} with Remaining {before} → {after} after "{spent}" was spent',
@@ -309,6 +315,7 @@ export const perIp: CheckDef = {
   why: 'A global counter lets one client lock every other client out (a self-inflicted denial of service).',
   fix: `${FIX}\n- Key the counter on the client address (req.ip), not on a constant or the route alone.`,
   source: `${SOURCE}; per-source-address probing as in vegeta -laddr`,
+  grammar: 'rate-limit fields as in ratelimit.headers.format',
   needs: ['rl-probe'],
   messages: {
     ok: '{endpoint}: from {address} the request got {status} with Remaining {remaining}: a separate budget',

@@ -12,7 +12,7 @@ import {
 type Responded = ReturnType<typeof responded>[number];
 
 export const SOURCE =
-  'docs/contract.md; draft-ietf-httpapi-ratelimit-headers-10 §4–5 (grammar: RFC 9651 structured-field Lists of several policies; drafts 01–07 forms incl. `X-RateLimit-Limit: 100, 100;w=60`); RFC 6585 §4; RFC 9110 §10.2.3 (Retry-After = HTTP-date / delay-seconds) and §5.6.7 (HTTP-date) (GitHub, express-rate-limit, @fastify/rate-limit)';
+  'docs/contract.md; draft-ietf-httpapi-ratelimit-headers-10 (and drafts 01–08); RFC 6585 §4; RFC 9110 §10.2.3 (GitHub, express-rate-limit, @fastify/rate-limit)';
 export const FIX =
   '- Express: `express-rate-limit` with `legacyHeaders: true` (X-RateLimit-*, Reset in epoch seconds) and/or `standardHeaders: "draft-8"`; set `app.set("trust proxy", <hops>)` only for real proxies.\n' +
   '- Fastify: `@fastify/rate-limit` (Reset is delta seconds; `enableDraftSpec` for the IETF names).\n' +
@@ -45,6 +45,8 @@ export const headersPresent: CheckDef = {
   why: 'Clients can pace themselves only if they can see their budget; without headers they learn it from 429s.',
   fix: FIX,
   source: SOURCE,
+  grammar:
+    'field presence per dialect (X-RateLimit-*, RateLimit-*, RateLimit/RateLimit-Policy as RFC 9651 structured fields)',
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: {convention} rate-limit headers present',
@@ -100,6 +102,8 @@ export const headersFormat: CheckDef = {
   why: 'Clients compute their back-off from these numbers; a Reset in the past or in the wrong unit makes them retry too early or wait forever.',
   fix: FIX,
   source: SOURCE,
+  grammar:
+    'X-RateLimit-*: `1*DIGIT`, Limit also as the drafts 01–03 list (RFC 9651 List, first member the limit); draft-07 `RateLimit` as an RFC 9651 Dictionary; draft-08+ `RateLimit`/`RateLimit-Policy` as RFC 9651 Lists of several policies (draft-ietf-httpapi-ratelimit-headers-10 §4–5); Reset also as an RFC 9110 §5.6.7 HTTP-date; Date per §6.6.1',
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: Limit {limit}, Remaining {remaining}, Reset as {style} ({delta} s ahead)',
@@ -221,6 +225,8 @@ export const policyMatch: CheckDef = {
   why: 'A wrong limit means the wrong policy is applied: expensive endpoints under the generous budget, or clients throttled for nothing.',
   fix: `${FIX}\n- If your API’s policies differ from the contract’s, declare them in harden-check.config.json: \`"policies": { "GET /v1/export": { "limit": 10, "windowSec": 60 } }\`.`,
   source: SOURCE,
+  grammar:
+    'rate-limit fields as in ratelimit.headers.format; every advertised policy of any dialect, in any order',
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: Limit {limit} matches the "{policy}" policy',
@@ -289,6 +295,7 @@ export const remainingDecrements: CheckDef = {
   why: 'A Remaining that never moves is decorative: the budget it advertises is not the one enforced.',
   fix: FIX,
   source: SOURCE,
+  grammar: 'rate-limit fields as in ratelimit.headers.format',
   needs: ['endpoints', 'repeat'],
   messages: {
     ok: '{endpoint}: Remaining went {first} → {second}{note}',
