@@ -21,7 +21,10 @@ const RULES: Array<[string, RegExp]> = [
   ],
   ['uses a raw header helper', /\b(?:header|headerValues)\(\s*\w+\s*,\s*'/],
   ['reads Object.values of headers', /Object\.(?:values|entries)\(\s*[\w.!?]*headers\b/],
-  ['splits a list or directives by hand (use splitList / the field parsers)', /\.split\(\s*(?:',|';|\/[^/]*[,;][^/]*\/)/],
+  [
+    'splits a list or directives by hand (use splitList / the field parsers)',
+    /\.split\(\s*(?:',|';|\/[^/]*[,;][^/]*\/)/,
+  ],
 ];
 
 /** Lines that read what harden-check itself sent, or pass the whole field map to the layer, are allowed. */
@@ -36,12 +39,10 @@ function files(path: string): string[] {
 }
 
 /** Violations in one source text: `[line number, rule]`. */
-export function violations(source: string): Array<[number, string]> {
+function violations(source: string): Array<[number, string]> {
   const out: Array<[number, string]> = [];
   source.split('\n').forEach((line, i) => {
-    const code = line
-      .replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, "''")
-      .replace(/\/\/.*$/, '');
+    const code = line.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, "''").replace(/\/\/.*$/, '');
     if (/^\s*(\*|\/\*)/.test(code)) return;
     for (const [name, re] of RULES) {
       // The split rule looks at the separator literal itself; the others ignore string contents.
