@@ -167,8 +167,10 @@ function judgeFraming(fields: FieldMap, status: number): Omit<Finding, 'endpoint
   if (fa) {
     const how = `CSP ${fa.directive}`;
     if (fa.reach === 'none') return { status: 'pass', messageId: 'ok', data: { how } };
-    if (fa.reach === 'restricted')
-      return { status: 'warn', messageId: 'weak', data: { how, who: 'the listed origins' } };
+    if (fa.reach === 'restricted') {
+      const who = fa.directive.toLowerCase() === "frame-ancestors 'self'" ? 'the same origin' : 'the listed origins';
+      return { status: 'warn', messageId: 'weak', data: { how, who } };
+    }
     const xfoNote = xfo ? `; X-Frame-Options ${xfo.raw} is ignored when frame-ancestors is present` : '';
     return {
       status: 'fail',
