@@ -8,7 +8,8 @@ import { errorSchema } from './errors.js';
 import { readiness } from './health.js';
 import { contract429 } from './ratelimit/active.js';
 import { headersFormat, headersPresent, policyMatch } from './ratelimit/passive.js';
-import { csp, framing, hsts, nosniff } from './security.js';
+import { csp, hsts, nosniff } from './security.js';
+import { framing } from './security-framing.js';
 import { cors } from './security-exposure.js';
 
 type Fields = Record<string, string | string[]>;
