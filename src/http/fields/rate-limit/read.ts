@@ -1,5 +1,5 @@
 /** Reads every rate-limit dialect a response uses (see types.ts for the dialects and sources). */
-import { combinedValue, type FieldMap, hasField, singletonField } from '../field-lines.js';
+import { type FieldMap, hasField, singletonField } from '../field-lines.js';
 import { parseHttpDate } from '../http-date.js';
 import { readDraft7, readPolicyField, readStructured } from './ietf.js';
 import { readHeaderPerValue } from './legacy.js';
@@ -47,13 +47,6 @@ export function parseRateLimit(fields: FieldMap): RateLimitInfo[] {
 /** Every quota policy a response advertises, across dialects. */
 export function rateLimitPolicies(fields: FieldMap): QuotaPolicy[] {
   return parseRateLimit(fields).flatMap((i) => i.policies);
-}
-
-/** True when the response carries any rate-limit field. */
-export function hasRateLimitFields(fields: FieldMap): boolean {
-  return ['x-ratelimit-limit', 'x-rate-limit-limit', 'ratelimit', 'ratelimit-limit', 'ratelimit-policy'].some(
-    (n) => hasField(fields, n),
-  );
 }
 
 export type ResetStyle = 'epoch-seconds' | 'epoch-milliseconds' | 'delta-seconds' | 'http-date';
@@ -115,9 +108,4 @@ export function advertisedBudget(fields: FieldMap): {
     remaining: info?.remaining,
     policy: name ?? (info?.limit !== undefined ? `limit ${info.limit}` : 'none'),
   };
-}
-
-/** The raw text of a combined rate-limit field, for messages. */
-export function rateLimitFieldText(fields: FieldMap, name: string): string | undefined {
-  return combinedValue(fields, name);
 }
