@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Flags } from '../config/flags.js';
 import { resolveRunOptions } from '../config/load-config.js';
+import { buildErrorReport } from '../engine/error-report.js';
 import { runChecksWithOptions } from '../engine/run-checks.js';
 import { EXIT, HardenError } from '../errors.js';
+import { assertMergeable } from '../merge/merge-compat.js';
 import { mergeReports } from '../merge/merge-reports.js';
 import { FORMATS, type Format } from '../report/format.js';
 import { validateReport } from '../report/validate-report.js';
@@ -83,8 +85,8 @@ function addRunOptions(cmd: Command): Command {
       collect,
     )
     .option(
-      '--checks <categories>',
-      'only these categories (comma-separated: contract,ratelimit,security,errors,logs,health,slo)',
+      '--checks <names>',
+      'only these categories or check ids (comma-separated: contract,ratelimit,security,errors,logs,health,slo or ids such as security.cors)',
     )
     .option('--skip <ids>', 'skip these check ids or categories (comma-separated)')
     .option(
@@ -180,13 +182,24 @@ async function run(
   }
   const options = await resolveRunOptions(target, flags, io.cwd);
   const notices = !o.quiet;
-  const report = await runChecksWithOptions(
-    { ...options, ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}) },
-    {
-      onLoadStart: (runner) =>
-        notices && io.stderr.isTTY && attachProgress(runner, io.stderr as NodeJS.WriteStream),
-    },
-  );
+  const startedAt = new Date();
+  const t0 = performance.now();
+  let report: Report;
+  try {
+    report = await runChecksWithOptions(
+      { ...options, ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}) },
+      {
+        onLoadStart: (runner) =>
+          notices && io.stderr.isTTY && attachProgress(runner, io.stderr as NodeJS.WriteStream),
+      },
+    );
+  } catch (err) {
+    // An unreachable target still gets every requested report (verdict "error"), then exit 3.
+    if (!(err instanceof HardenError) || err.exitCode !== EXIT.unreachable) throw err;
+    const failed = buildErrorReport({ ...options, startedAt, durationMs: performance.now() - t0 }, err);
+    await emit(failed, plan, o, io);
+    throw err;
+  }
   return emit(report, plan, o, io);
 }
 
@@ -253,6 +266,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           throw new HardenError('REPORT_INVALID', `${file} is not a harden-check JSON report: ${problem}`);
         reports.push(doc as Report);
       }
+      assertMergeable(reports, files);
       const base = reports[0]!.slo;
       const slo = {
         p95Ms: o.sloP95 ?? base.p95Ms,
