@@ -118,6 +118,40 @@ describe('a URL with a base path', () => {
     expect(of(report, 'slo.availability')[0]?.message).toMatch(/inconclusive: 40 requests/);
   });
 
+  it('sizes the default load plan by the sample rule and says so before sending', async () => {
+    const r = await cli([
+      `${api.url}/api/v1`,
+      '--endpoint',
+      'GET /items',
+      '--rate',
+      '400',
+      '--checks',
+      'slo',
+      '--format',
+      'json',
+    ]);
+    expect(r.stderr).toMatch(
+      /^load: 1000 requests at 400 req\/s \(about 3 s\) to 1 endpoint; can be conclusive: P95, P99, error rate, availability$/m,
+    );
+    expect(parse(r.stdout).latency?.requests).toBe(1000);
+    const p95Only = await cli([
+      `${api.url}/api/v1`,
+      '--endpoint',
+      'GET /items',
+      '--rate',
+      '400',
+      '--checks',
+      'slo.latency.p95',
+      '--format',
+      'json',
+    ]);
+    expect(p95Only.stderr).toMatch(/^load: 200 requests at 400 req\/s/m);
+    const skipped = parse(p95Only.stdout).checks.filter((c) => c.id === 'slo.latency.p99');
+    expect(skipped).toEqual([
+      expect.objectContaining({ status: 'skip', message: expect.stringMatching(/skipped by configuration/) }),
+    ]);
+  });
+
   it('the URL’s own path is probed exactly as given', async () => {
     await cli([`${api.url}/api/v1/items`, '--checks', 'contract', '--duration', '0']);
     expect(api.seen).toContain('/api/v1/items');

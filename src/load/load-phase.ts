@@ -125,7 +125,7 @@ export async function runLoadPhase(
   let requests = closed
     ? (options.load.requests ?? Number.MAX_SAFE_INTEGER)
     : sized
-      ? Math.max(requestsForConclusive(needs), Math.round(options.load.rate * options.load.durationSec))
+      ? requestsForConclusive(needs)
       : Math.max(1, Math.round(options.load.rate * options.load.durationSec));
   let politeNote: string | undefined;
   let cappedBy: string | undefined;
@@ -150,10 +150,11 @@ export async function runLoadPhase(
       politeNote = `polite mode kept the load to ${requests} requests within ${limiting}; give a bypass or override key with --load-header, or --no-polite, for a conclusive run`;
     }
   }
-  if (requests <= 0)
-    return {
-      notRun: `${cappedBy ?? 'the rate-limit budget'} leaves no request for the load phase; run again after the reset, or give a bypass or override key with --load-header`,
-    };
+  if (requests <= 0) {
+    const notRun = `${cappedBy ?? 'the rate-limit budget'} leaves no request for the load phase; run again after the reset, or give a bypass or override key with --load-header`;
+    options.onNotice?.(`load: nothing will be sent: ${notRun}`);
+    return { notRun };
+  }
   options.onNotice?.(
     closed
       ? `load: closed model, ${options.load.connections} connections for up to ${options.load.durationSec} s${requests < Number.MAX_SAFE_INTEGER ? `, at most ${requests} requests` : ''} to ${targets.length} endpoint(s)`
