@@ -67,7 +67,7 @@ export const enforced: CheckDef = {
       limit: start.limit,
     };
     const out: Finding[] = [
-      first429 === 0
+      first429 === 0 && spentBefore(ctx, es[0]!)
         ? { status: 'warn', messageId: 'spent', endpoint, data }
         : first429 === -1
           ? {
@@ -94,6 +94,17 @@ export const enforced: CheckDef = {
     return out;
   },
 };
+
+/**
+ * True when the budget was spent before the probe began: the endpoint's own probes (which advertised
+ * the budget the probe spends) were already refused, so no allowed request preceded the first 429.
+ */
+function spentBefore(ctx: CheckContext, firstExhaust: Responded): boolean {
+  const before = responded(ctx.exchanges, ['endpoint', 'endpoint-repeat']).filter(
+    (e) => e.endpoint === firstExhaust.endpoint && e.seq < firstExhaust.seq,
+  );
+  return before.length === 0 || before.every((e) => e.response.status === 429);
+}
 
 export const contract429: CheckDef = {
   id: 'ratelimit.429.contract',
