@@ -197,15 +197,29 @@ async function run(
     // An unreachable target still gets every requested report (verdict "error"), then exit 3.
     if (!(err instanceof HardenError) || err.exitCode !== EXIT.unreachable) throw err;
     const failed = buildErrorReport({ ...options, startedAt, durationMs: performance.now() - t0 }, err);
-    await emit(failed, plan, o, io);
+    // The text report would only repeat the one-line error on stderr; files and other formats are written.
+    const quietText = plan.main.format === 'text' && plan.main.file === undefined;
+    await emit(
+      failed,
+      quietText ? { ...plan, main: { ...plan.main, file: undefined } } : plan,
+      o,
+      io,
+      quietText,
+    );
     throw err;
   }
   return emit(report, plan, o, io);
 }
 
-async function emit(report: Report, plan: OutputPlan, o: CliOptions, io: CliIo): Promise<number> {
+async function emit(
+  report: Report,
+  plan: OutputPlan,
+  o: CliOptions,
+  io: CliIo,
+  filesOnly = false,
+): Promise<number> {
   const out = await writeReports(report, plan, wantColor(o, io), io.cwd, Boolean(o.quiet));
-  if (out !== undefined) io.stdout.write(out);
+  if (out !== undefined && !filesOnly) io.stdout.write(out);
   return report.verdict === 'pass' ? EXIT.ok : EXIT.failed;
 }
 

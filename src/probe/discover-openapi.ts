@@ -4,6 +4,7 @@ import { readOpenApi } from '../config/openapi.js';
 import { endpointsFromSpec, type SpecEndpoints } from '../config/openapi-endpoints.js';
 import { OPENAPI_LOCATIONS } from '../config/options.js';
 import { HardenError } from '../errors.js';
+import { classifyTransportError } from './classify-error.js';
 
 /** Largest OpenAPI document read from a target (large specs are a few MiB). */
 export const MAX_SPEC_BYTES = 8 * 1024 * 1024;
@@ -25,7 +26,7 @@ async function fetchText(
   headers: Record<string, string>,
   dispatcher: Agent,
   timeoutMs: number,
-): Promise<{ status: number; body?: string } | undefined> {
+): Promise<{ status: number; body?: string } | { error: { code: string; message: string } }> {
   try {
     const res = await request(url, {
       method: 'GET',
@@ -48,8 +49,8 @@ async function fetchText(
       chunks.push(chunk as Buffer);
     }
     return { status: 200, body: Buffer.concat(chunks).toString('utf8') };
-  } catch {
-    return undefined;
+  } catch (err) {
+    return { error: classifyTransportError(err as Error, timeoutMs) };
   }
 }
 
@@ -75,9 +76,19 @@ export async function discoverOpenApi(
 ): Promise<DiscoveredSpec | undefined> {
   const dispatcher = new Agent({ connect: { rejectUnauthorized: !options.insecure } });
   try {
+    let answered = false;
     for (const url of specLocations(target)) {
       const res = await fetchText(url, options.headers, dispatcher, options.timeoutMs);
-      if (!res) return undefined;
+      if ('error' in res) {
+        // A target that answered and then stalls is not worth another timeout per probe.
+        if (answered && res.error.code === 'TIMEOUT')
+          throw new HardenError(
+            'TARGET_TIMEOUT',
+            `${target.origin} stopped answering while harden-check looked for an OpenAPI document: ${res.error.message}`,
+          );
+        return undefined;
+      }
+      answered = true;
       if (res.body === undefined) continue;
       const doc = parseDocument(res.body);
       if (!doc) continue;
