@@ -12,7 +12,7 @@ export const CATEGORIES: readonly Category[] = [
 
 export type Status = 'pass' | 'fail' | 'warn' | 'skip';
 
-/** An endpoint to probe, e.g. `GET /v1/info`. */
+/** An endpoint to probe, e.g. `GET /items`. */
 export interface Endpoint {
   method: string;
   path: string;

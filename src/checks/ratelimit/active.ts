@@ -269,7 +269,7 @@ export const isolation: CheckDef = {
     drained:
       '{endpoint}: Remaining fell {before} → {after} while "{spent}" was spent; the policies share one counter',
     single:
-      'only one rate-limit policy among the probed endpoints; add an endpoint of another policy (e.g. --endpoint "GET /v1/export")',
+      'only one rate-limit policy among the probed endpoints; add an endpoint under another policy with --endpoint',
     notRun: NOT_RUN,
   },
   evaluate(ctx) {

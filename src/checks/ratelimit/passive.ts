@@ -198,7 +198,7 @@ export const policyMatch: CheckDef = {
   title: 'Limit matches the endpoint’s policy',
   rule: 'The advertised Limit equals the expected policy for the endpoint: default 100, webhook 1000, ai 20, export 10 per 60 s (docs/contract.md), or the map in the config’s `policies`.',
   why: 'A wrong limit means the wrong policy is applied: expensive endpoints under the generous budget, or clients throttled for nothing.',
-  fix: `${FIX}\n- If your API’s policies differ from the contract’s, declare them in harden-check.config.json: \`"policies": { "GET /v1/export": { "limit": 10, "windowSec": 60 } }\`.`,
+  fix: `${FIX}\n- If your API’s policies differ from the contract’s, declare them in harden-check.config.json: \`"policies": { "GET /reports": { "limit": 10, "windowSec": 60 } }\`.`,
   source: SOURCE,
   needs: ['endpoints'],
   messages: {
