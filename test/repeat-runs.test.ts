@@ -68,6 +68,15 @@ describe('three runs in a row against one reference server (--strict)', () => {
       expect(enforced?.message).toMatch(/first probe request already got 429/);
       const slo = run.checks.find((c) => c.id === 'slo.latency.p99');
       expect(slo?.message).toMatch(/resets in \d+ s/);
+      // The export budget is spent before these runs start: its 429s are judged, not skipped.
+      const onExport = (id: string) => run.checks.find((c) => c.id === id && c.endpoint === 'GET /v1/export');
+      expect(onExport('ratelimit.headers.present')?.status).toBe('pass');
+      expect(onExport('ratelimit.headers.format')?.status).toBe('pass');
+      expect(onExport('ratelimit.policy')?.status).toBe('pass');
+      expect(onExport('ratelimit.remaining.decrements')).toMatchObject({
+        status: 'warn',
+        message: expect.stringMatching(/budget is already spent/),
+      });
     }
   });
 });
