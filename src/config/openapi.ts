@@ -1,4 +1,3 @@
-import SwaggerParser from '@apidevtools/swagger-parser';
 import { HardenError } from '../errors.js';
 import { endpointsFromSpec, type SpecEndpoints } from './openapi-endpoints.js';
 
@@ -7,6 +6,8 @@ import { endpointsFromSpec, type SpecEndpoints } from './openapi-endpoints.js';
  * swagger-parser; throws OPENAPI_INVALID naming `where` when it is not OpenAPI 3 or Swagger 2.0.
  */
 export async function readOpenApi(source: string | object, where: string): Promise<Record<string, unknown>> {
+  // Imported here so that runs that never read an OpenAPI document do not load the parser.
+  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
   let api: Record<string, unknown>;
   try {
     // swagger-parser mutates objects it dereferences: hand it a copy.

@@ -1,5 +1,4 @@
 import { Agent, request } from 'undici';
-import { parse as parseYaml } from 'yaml';
 import { readOpenApi } from '../config/openapi.js';
 import { endpointsFromSpec, type SpecEndpoints } from '../config/openapi-endpoints.js';
 import { OPENAPI_LOCATIONS } from '../config/options.js';
@@ -54,9 +53,10 @@ async function fetchText(
   }
 }
 
-function parseDocument(text: string): Record<string, unknown> | undefined {
+async function parseDocument(text: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const doc = /^\s*[{[]/.test(text) ? JSON.parse(text) : parseYaml(text);
+    // The YAML parser is loaded only for a document that is not JSON.
+    const doc = /^\s*[{[]/.test(text) ? JSON.parse(text) : (await import('yaml')).parse(text);
     if (doc && typeof doc === 'object' && ('openapi' in doc || 'swagger' in doc))
       return doc as Record<string, unknown>;
   } catch {
@@ -90,7 +90,7 @@ export async function discoverOpenApi(
       }
       answered = true;
       if (res.body === undefined) continue;
-      const doc = parseDocument(res.body);
+      const doc = await parseDocument(res.body);
       if (!doc) continue;
       let api: Record<string, unknown>;
       try {

@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import type { CheckResult, Report, Status } from '../types.js';
-import type { FormatOptions } from './format.js';
+import type { FormatOptions } from './formats.js';
 import { logBuckets } from './distribution.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
 import { LAG_MAX_LIMIT_MS, LAG_P99_LIMIT_MS } from '../load/summarize.js';

@@ -1,0 +1,73 @@
+import type { Flags } from '../../config/flags.js';
+import { resolveRunOptions } from '../../config/load-config.js';
+import { buildErrorReport } from '../../engine/error-report.js';
+import { runChecksWithOptions } from '../../engine/run-checks.js';
+import { EXIT, HardenError } from '../../errors.js';
+import type { Report } from '../../types.js';
+import type { CliIo } from '../io.js';
+import type { CliOptions } from '../options.js';
+import { attachProgress } from '../progress.js';
+import { emitReport, outputPlan } from './emit.js';
+
+/** What `demo` adds to a run: its own target, log file and rate-limit bypass key. */
+export interface DemoContext {
+  url: string;
+  logFile: string;
+  bypassKey: string;
+  endpoints: string[];
+}
+
+function flagsOf(o: CliOptions): Flags {
+  const {
+    format: _f,
+    output: _o,
+    report: _r,
+    quiet: _q,
+    color: _c,
+    debug: _d,
+    ...flags
+  } = o as CliOptions & { polite?: boolean };
+  return flags;
+}
+
+/** The default command: probe (and load) one target, write the reports, return the exit code. */
+export async function runCheck(
+  target: string | undefined,
+  o: CliOptions,
+  io: CliIo,
+  demo?: DemoContext,
+): Promise<number> {
+  const plan = outputPlan(o);
+  const flags = flagsOf(o);
+  if (demo) {
+    flags.endpoint ??= demo.endpoints;
+    flags.loadHeader = [...(flags.loadHeader ?? []), `X-Api-Key: ${demo.bypassKey}`];
+    flags.logFile ??= demo.logFile;
+    flags.rateLimitProbe ??= true;
+    flags.rate ??= 400;
+    flags.duration ??= 3;
+  }
+  const options = await resolveRunOptions(target, flags, io.cwd);
+  const notices = !o.quiet;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  let report: Report;
+  try {
+    report = await runChecksWithOptions(
+      { ...options, ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}) },
+      {
+        onLoadStart: (runner) =>
+          notices && io.stderr.isTTY && attachProgress(runner, io.stderr as NodeJS.WriteStream),
+      },
+    );
+  } catch (err) {
+    // An unreachable target still gets every requested report (verdict "error"), then exit 3.
+    if (!(err instanceof HardenError) || err.exitCode !== EXIT.unreachable) throw err;
+    const failed = buildErrorReport({ ...options, startedAt, durationMs: performance.now() - t0 }, err);
+    // The text report would only repeat the one-line error on stderr; files and other formats are written.
+    const filesOnly = plan.main.format === 'text' && plan.main.file === undefined;
+    await emitReport(failed, plan, o, io, filesOnly);
+    throw err;
+  }
+  return emitReport(report, plan, o, io);
+}
