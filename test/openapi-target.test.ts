@@ -94,7 +94,7 @@ describe('--load-header', () => {
         '20',
       ]);
       expect(r.stderr).toMatch(
-        /^load: the --load-header key was not honoured: .*GET \/v1\/info Remaining \d+/m,
+        /^load: the --load-header key was not honoured as a bypass: .*GET \/v1\/info Limit 100, Remaining \d+/m,
       );
       expect(r.stderr).not.toContain('not-a-bypass-key');
     } finally {

@@ -14,6 +14,7 @@ import { describeLoadPlan, requestsForConclusive } from './plan-notice.js';
 export const POLITE_RESERVE = 0.1;
 
 interface Budget {
+  limit?: number | undefined;
   remaining: number | undefined;
   policy: string;
   resetSec?: number | undefined;
@@ -42,8 +43,8 @@ async function readBudgets(
         });
         await res.body.dump().catch(() => undefined);
         const h = res.headers as Record<string, string | string[]>;
-        const { remaining, policy } = advertisedBudget(h);
-        out.set(t.label, { remaining, policy, resetSec: budgetResetSec(res.statusCode, h) });
+        const { limit, remaining, policy } = advertisedBudget(h);
+        out.set(t.label, { limit, remaining, policy, resetSec: budgetResetSec(res.statusCode, h) });
       } catch {
         out.set(t.label, { remaining: undefined, policy: 'none' });
       }
@@ -136,12 +137,12 @@ export async function runLoadPhase(
       [...budgets.values()].some((b) => b.remaining !== undefined)
     )
       options.onNotice?.(
-        `load: the --load-header key was not honoured: responses to requests with it still carry rate-limit headers (${[
+        `load: the --load-header key was not honoured as a bypass: responses to requests with it still carry rate-limit headers (${[
           ...budgets.entries(),
         ]
           .filter(([, b]) => b.remaining !== undefined)
-          .map(([l, b]) => `${l} Remaining ${b.remaining}`)
-          .join(', ')}); the load stays within that budget`,
+          .map(([l, b]) => `${l} Limit ${b.limit ?? '?'}, Remaining ${b.remaining}`)
+          .join('; ')}); the load stays within that budget (--no-polite ignores it)`,
       );
     const { cap, limiting } = politeRequestCap(targets, budgets);
     if (cap < requests) {
