@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -178,6 +178,39 @@ describe('an API that serves its OpenAPI document (FastAPI-like)', () => {
       const ghost = reachable.find((c) => c.endpoint === 'GET /ghost');
       expect(ghost?.status).toBe('warn');
       expect(ghost?.message).toMatch(/check the base path/);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('config policies and cacheable entries apply to the discovered endpoints; one that matches none is a usage error', async () => {
+    const api = await startForeignApi({ openapi: true });
+    try {
+      const good = join(dir, 'discovered.json');
+      await writeFile(
+        good,
+        JSON.stringify({ policies: { 'GET /items*': 'none' }, checks: { cacheable: ['GET /items'] } }),
+      );
+      const r = await cli([
+        api.url,
+        '--config',
+        good,
+        '--checks',
+        'contract.endpoint.reachable',
+        '--duration',
+        '0',
+        '--format',
+        'json',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(parse(r.stdout).endpoints?.probed).toEqual(['GET /items', 'GET /items/42']);
+      const bad = join(dir, 'discovered-bad.json');
+      await writeFile(bad, JSON.stringify({ policies: { 'GET /nowhere': { limit: 5 } } }));
+      const u = await cli([api.url, '--config', bad, '--duration', '0']);
+      expect(u.code).toBe(2);
+      expect(u.stderr).toMatch(
+        /policies: "GET \/nowhere" matches none of the probed endpoints \(GET \/items, GET \/items\/42\)/,
+      );
     } finally {
       await api.close();
     }

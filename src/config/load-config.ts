@@ -8,13 +8,7 @@ import { endpointLabel, parseEndpoint } from './endpoint.js';
 import type { Flags } from './flags.js';
 import { loadOpenApiEndpoints, readOpenApi } from './openapi.js';
 import { firstServerUrl, type SpecEndpoints } from './openapi-endpoints.js';
-import {
-  matchPolicyKey,
-  parseEndpointLabel,
-  parseHeader,
-  parseTarget,
-  readErrorSchema,
-} from './parse-values.js';
+import { parseEndpointLabel, parseHeader, parseTarget, readErrorSchema } from './parse-values.js';
 import {
   DEFAULT_ENDPOINTS,
   DEFAULT_RATE,
@@ -24,7 +18,8 @@ import {
   type PolicyExpectation,
   type RunOptions,
 } from './options.js';
-import { defaultPolicies } from './policies.js';
+import { assertCacheable } from './cacheable.js';
+import { defaultPolicies, type PolicyRule, resolvePolicies } from './policies.js';
 
 export const CONFIG_FILE_NAME = 'harden-check.config.json';
 export { readConfigFile } from './config-file.js';
@@ -115,11 +110,11 @@ export async function resolveRunOptions(
     ...parseCheckNames(file.checks?.skip ?? [], 'checks.skip'),
     ...parseCheckNames(flags.skip ?? '', '--skip'),
   ];
-  const labels = new Set(endpoints.map(endpointLabel));
-  for (const e of file.checks?.cacheable ?? []) {
-    if (!labels.has(parseEndpointLabel(e, 'checks.cacheable')))
-      throw new HardenError('CONFIG_INVALID', `checks.cacheable: "${e}" is not one of the probed endpoints`);
-  }
+  // With the default plan, endpoints may still come from an OpenAPI document found on the target:
+  // `policies` and `checks.cacheable` are then matched once the endpoints are known (engine).
+  const deferred = source.kind === 'default';
+  const cacheable = (file.checks?.cacheable ?? []).map((e) => parseEndpointLabel(e, 'checks.cacheable'));
+  if (!deferred) assertCacheable(cacheable, endpoints);
 
   const slo: SloTargets = {
     p95Ms: flags.sloP95 ?? file.slo?.p95Ms ?? DEFAULT_SLO.p95Ms,
@@ -128,21 +123,14 @@ export async function resolveRunOptions(
     availability: flags.sloAvailability ?? file.slo?.availability ?? DEFAULT_SLO.availability,
   };
 
-  const policies: Record<string, PolicyExpectation | 'none'> = defaultPolicies(endpoints);
-  for (const [key, value] of Object.entries(file.policies ?? {})) {
-    const matched = matchPolicyKey(key, [...labels]);
-    if (matched.length === 0)
-      throw new HardenError(
-        'CONFIG_INVALID',
-        `policies: "${key}" matches none of the probed endpoints (${[...labels].join(', ')})`,
-      );
-    for (const label of matched) {
-      policies[label] =
-        value === 'none'
-          ? 'none'
-          : { name: value.name ?? key, limit: value.limit, windowSec: value.windowSec ?? 60 };
-    }
-  }
+  const policyRules: PolicyRule[] = Object.entries(file.policies ?? {}).map(([key, value]) => ({
+    key,
+    value:
+      value === 'none'
+        ? 'none'
+        : { name: value.name ?? key, limit: value.limit, windowSec: value.windowSec ?? 60 },
+  }));
+  const policies = deferred ? defaultPolicies(endpoints) : resolvePolicies(endpoints, policyRules);
 
   let errorSchema: RunOptions['errorSchema'];
   const errorSchemaPath = flags.errorSchema ?? file.errorSchema;
@@ -164,10 +152,11 @@ export async function resolveRunOptions(
       : undefined,
     checkIds: only && only.ids.length > 0 ? only.ids : undefined,
     skip,
-    cacheable: file.checks?.cacheable ?? [],
+    cacheable,
     slo,
     endpointSlo,
     policies,
+    policyRules,
     requireLegacyRateLimitHeaders: file.rateLimit?.requireLegacyHeaders ?? false,
     rateLimitProbe: flags.rateLimitProbe ?? file.rateLimit?.probe ?? false,
     waitForReset: flags.waitForReset ?? file.rateLimit?.waitForReset ?? false,

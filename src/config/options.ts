@@ -1,5 +1,6 @@
 import type { Category, Endpoint, SloTargets } from '../types.js';
 import type { LeftOutOperation } from './openapi-endpoints.js';
+import type { PolicyRule } from './policies.js';
 
 /** Where a run's endpoints came from (the report says so). */
 export interface EndpointSource {
@@ -37,6 +38,8 @@ export interface RunOptions {
   slo: SloTargets;
   endpointSlo: Record<string, Partial<SloTargets>>;
   policies: Record<string, PolicyExpectation | 'none'>;
+  /** The config's `policies` entries as written, applied again when endpoints are discovered. */
+  policyRules: PolicyRule[];
   requireLegacyRateLimitHeaders: boolean;
   rateLimitProbe: boolean;
   waitForReset: boolean;

@@ -1,6 +1,7 @@
 import type { CheckContext } from '../checks/define.js';
 import { OPENAPI_LOCATIONS, type RunOptions } from '../config/options.js';
-import { defaultPolicies } from '../config/policies.js';
+import { assertCacheable } from '../config/cacheable.js';
+import { resolvePolicies } from '../config/policies.js';
 import { discoverOpenApi } from '../probe/discover-openapi.js';
 
 /**
@@ -21,11 +22,11 @@ export async function planEndpoints(
     return { options, plan: { source: describe(options), leftOut: options.leftOut, basePath } };
 
   const found = await discoverOpenApi(target, options);
-  if (!found) return { options, plan: { source: describe(options), leftOut: [], basePath } };
+  if (!found) return { options: settle(options), plan: { source: describe(options), leftOut: [], basePath } };
   const serverUrl = found.serverUrl;
   if (found.endpoints.length === 0) {
     return {
-      options: { ...options, leftOut: found.leftOut },
+      options: settle({ ...options, leftOut: found.leftOut }),
       plan: {
         source: `the URL's own path (the OpenAPI document at ${found.docUrl} has no GET operation that can be probed)`,
         leftOut: found.leftOut,
@@ -34,13 +35,12 @@ export async function planEndpoints(
       },
     };
   }
-  const next: RunOptions = {
+  const next: RunOptions = settle({
     ...options,
     endpoints: found.endpoints,
     endpointSource: { kind: 'discovered', detail: `the OpenAPI document at ${found.docUrl}` },
     leftOut: found.leftOut,
-    policies: { ...defaultPolicies(found.endpoints), ...options.policies },
-  };
+  });
   return {
     options: next,
     plan: {
@@ -50,4 +50,10 @@ export async function planEndpoints(
       ...(serverUrl ? { serverUrl } : {}),
     },
   };
+}
+
+/** The config's `policies` and `checks.cacheable`, matched against the endpoints the run settled on. */
+function settle(options: RunOptions): RunOptions {
+  assertCacheable(options.cacheable, options.endpoints);
+  return { ...options, policies: resolvePolicies(options.endpoints, options.policyRules) };
 }
