@@ -15,7 +15,6 @@ import {
   DEFAULT_SLO,
   DEFAULT_TIMEOUT_MS,
   type EndpointSource,
-  type PolicyExpectation,
   type RunOptions,
 } from './options.js';
 import { assertCacheable } from './cacheable.js';
