@@ -1,3 +1,5 @@
+import type { ExecutionRecord } from './load/execution.js';
+
 /** Categories of checks (docs/contract.md). */
 export type Category = 'contract' | 'ratelimit' | 'security' | 'errors' | 'logs' | 'health' | 'slo';
 export const CATEGORIES: readonly Category[] = [
@@ -113,5 +115,7 @@ export interface Report {
   summary: { pass: number; fail: number; warn: number; skip: number };
   checks: CheckResult[];
   latency?: LatencySummary;
-  slo: SloTargets;
+  slo: SloTargets & { endpoints?: Record<string, Partial<SloTargets>> };
+  /** Sharding, early abort and interruption of the run (src/load/execution.ts). */
+  execution?: ExecutionRecord;
 }

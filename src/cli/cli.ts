@@ -11,7 +11,16 @@ import type { Report } from '../types.js';
 import { VERSION } from '../version.js';
 import { DEMO_ENDPOINTS, startDemoTarget } from './demo.js';
 import { type OutputPlan, parseReportFlags, writeReports } from './output.js';
+import { listenForInterrupt, SIGNAL_EXIT, type SignalSource } from './interrupt.js';
 import { attachProgress } from './progress.js';
+
+/** Watch-only flags (src/watch). */
+interface WatchFlags {
+  for?: string;
+  metricsPort?: number;
+  metricsHost?: string;
+  timeScale?: number;
+}
 
 /** What the CLI needs from its environment; bin/ passes the real process streams. */
 export interface CliIo {
@@ -19,6 +28,8 @@ export interface CliIo {
   stderr: NodeJS.WriteStream | (NodeJS.WritableStream & { isTTY?: boolean });
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Ctrl-C and SIGTERM (bin/ passes `process`); without it a run cannot be interrupted. */
+  signals?: SignalSource;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -64,10 +75,31 @@ function addOutputOptions(cmd: Command): Command {
       collect,
     )
     .option('--strict', 'warnings fail the exit code too')
-    .option('--no-color', 'no colour in the text report');
+    .option('--no-color', 'no colour in the text report')
+    .option(
+      '--export-openslo <file>',
+      'write the judged SLOs as OpenSLO v1 YAML with Prometheus queries (docs/distributed.md)',
+    );
 }
 
-function addRunOptions(cmd: Command): Command {
+/** Sharded load (docs/distributed.md) and early abort. */
+function addExecutionOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--shard <I/N|auto>',
+      'send only shard I of N of the load schedule (auto: from CI_NODE_INDEX, JOB_COMPLETION_INDEX)',
+    )
+    .option(
+      '--shard-total <n>',
+      'number of shards, with --shard auto on a Kubernetes Indexed Job',
+      integer('--shard-total', 1, 100_000),
+    )
+    .option('--start-at <ISO-8601>', 'start the load phase at this instant, so that shards start together')
+    .option('--abort-on-fail', 'end the load phase as soon as an SLO verdict is conclusively failed');
+}
+
+/** Options of anything that sends requests to a target: runs, demo and watch. */
+function addTargetOptions(cmd: Command): Command {
   return addOutputOptions(addSloOptions(cmd))
     .option('--config <file>', 'config file (default: ./harden-check.config.json when present)')
     .option('--endpoint <"METHOD /path">', 'endpoint to probe (repeatable)', collect)
@@ -119,7 +151,12 @@ function addRunOptions(cmd: Command): Command {
     .option('--debug', 'print stack traces of internal errors');
 }
 
+function addRunOptions(cmd: Command): Command {
+  return addExecutionOptions(addTargetOptions(cmd));
+}
+
 interface CliOptions extends Flags {
+  exportOpenslo?: string;
   format: Format;
   output?: string;
   report?: string[];
@@ -154,6 +191,7 @@ function flagsOf(o: CliOptions): Flags {
     quiet: _q,
     color: _c,
     debug: _d,
+    exportOpenslo: _x,
     ...flags
   } = o as CliOptions & { polite?: boolean };
   return flags;
@@ -178,21 +216,41 @@ async function run(
     flags.rate ??= 400;
     flags.duration ??= 3;
   }
-  const options = await resolveRunOptions(target, flags, io.cwd);
+  const options = await resolveRunOptions(target, flags, io.cwd, io.env);
   const notices = !o.quiet;
-  const report = await runChecksWithOptions(
-    { ...options, ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}) },
-    {
-      onLoadStart: (runner) =>
-        notices && io.stderr.isTTY && attachProgress(runner, io.stderr as NodeJS.WriteStream),
-    },
+  const interrupt = listenForInterrupt(io.signals, (name) =>
+    io.stderr.write(
+      `\nharden-check: ${name}: stopping the load, finishing requests in flight; a second Ctrl-C quits at once\n`,
+    ),
   );
+  let report: Report;
+  try {
+    report = await runChecksWithOptions(
+      {
+        ...options,
+        signal: interrupt.signal,
+        ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}),
+      },
+      {
+        onLoadStart: (runner) =>
+          notices && io.stderr.isTTY && attachProgress(runner, io.stderr as NodeJS.WriteStream),
+      },
+    );
+  } finally {
+    interrupt.dispose();
+  }
   return emit(report, plan, o, io);
 }
 
 async function emit(report: Report, plan: OutputPlan, o: CliOptions, io: CliIo): Promise<number> {
   const out = await writeReports(report, plan, wantColor(o, io), io.cwd, Boolean(o.quiet));
+  if (o.exportOpenslo) {
+    const { writeOpenSlo } = await import('../export/openslo.js');
+    await writeOpenSlo(report, o.exportOpenslo, io.cwd);
+  }
   if (out !== undefined) io.stdout.write(out);
+  const interrupted = report.execution?.interrupted;
+  if (interrupted) return SIGNAL_EXIT[interrupted.signal] ?? EXIT.interrupted;
   return report.verdict === 'pass' ? EXIT.ok : EXIT.failed;
 }
 
@@ -260,9 +318,48 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         errorRate: o.sloErrorRate ?? base.errorRate,
         availability: o.sloAvailability ?? base.availability,
       };
-      const merged = mergeReports(reports, { slo, strict: Boolean(o.strict) });
+      const merged = mergeReports(reports, { slo, strict: Boolean(o.strict), names: files });
       code = await emit(
         merged,
+        { main: { format: o.format, file: o.output }, extra: parseReportFlags(o.report ?? []) },
+        o,
+        io,
+      );
+    });
+
+  addTargetOptions(program.command('watch'))
+    .description(
+      'low-rate continuous SLO spot check: prints each window’s SLIs and multi-window burn rates, exposes Prometheus metrics; ends on Ctrl-C, SIGTERM or --for',
+    )
+    .argument('[url]', 'base URL of the API')
+    .option('--for <duration>', 'stop after this long, e.g. 90s, 15m, 2h (default: until Ctrl-C)')
+    .option(
+      '--metrics-port <port>',
+      'expose Prometheus metrics on this port (0: any free port)',
+      integer('--metrics-port', 0, 65_535),
+    )
+    .option('--metrics-host <address>', 'address for --metrics-port (default 127.0.0.1)')
+    .option(
+      '--time-scale <n>',
+      'divide the SRE workbook burn-rate windows by n (default: fit --for, else 60)',
+      number('--time-scale', 1, 100_000),
+    )
+    .action(async (url: string | undefined, o: CliOptions & WatchFlags) => {
+      debug ||= Boolean(o.debug);
+      const { runWatch } = await import('../watch/run-watch.js');
+      const { for: forText, metricsPort, metricsHost, timeScale, ...rest } = o;
+      const options = await resolveRunOptions(url, flagsOf(rest as CliOptions), io.cwd, io.env);
+      const report = await runWatch(options, {
+        ...(forText !== undefined ? { forText } : {}),
+        ...(metricsPort !== undefined ? { metricsPort } : {}),
+        ...(metricsHost !== undefined ? { metricsHost } : {}),
+        ...(timeScale !== undefined ? { timeScale } : {}),
+        rateGiven: o.rate !== undefined,
+        out: o.quiet ? undefined : io.stderr,
+        signals: io.signals,
+      });
+      code = await emit(
+        report,
         { main: { format: o.format, file: o.output }, extra: parseReportFlags(o.report ?? []) },
         o,
         io,

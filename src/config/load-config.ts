@@ -4,6 +4,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { CHECKS } from '../checks/registry.js';
 import { HardenError } from '../errors.js';
+import { parseStartAt, resolveShard } from '../load/shard.js';
 import { readShippedSchema } from '../schema-files.js';
 import { CATEGORIES, type Category, type SloTargets } from '../types.js';
 import { endpointLabel, parseEndpoint } from './endpoint.js';
@@ -53,6 +54,7 @@ interface ConfigFile {
     requests?: number;
     headers?: Record<string, string>;
     polite?: boolean;
+    abortOnFail?: boolean;
   };
   checks?: { categories?: Category[]; skip?: string[]; cacheable?: string[] };
   health?: { liveness?: string; readiness?: string };
@@ -123,6 +125,7 @@ export async function resolveRunOptions(
   targetArg: string | undefined,
   flags: Flags,
   cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunOptions> {
   const configPath = flags.config
     ? resolve(cwd, flags.config)
@@ -227,7 +230,16 @@ export async function resolveRunOptions(
   if (errorSchemaPath) errorSchema = readErrorSchema(resolve(cwd, errorSchemaPath));
 
   const connections = flags.connections ?? file.load?.connections;
+  const shard = resolveShard(flags.shard, flags.shardTotal, env);
+  if (shard && connections !== undefined)
+    throw new HardenError(
+      'USAGE',
+      '--shard splits an open-model arrival schedule; use --rate and --duration instead of --connections',
+    );
+  const startAt = parseStartAt(flags.startAt);
   return {
+    ...(shard ? { shard } : {}),
+    ...(startAt !== undefined ? { startAt } : {}),
     target: target.href.replace(/\/$/, ''),
     endpoints,
     headers,
@@ -249,6 +261,7 @@ export async function resolveRunOptions(
       connections,
       requests: flags.requests ?? file.load?.requests,
       polite: flags.polite ?? file.load?.polite ?? true,
+      abortOnFail: flags.abortOnFail ?? file.load?.abortOnFail ?? false,
     },
     health: { liveness: file.health?.liveness ?? '/healthz', readiness: file.health?.readiness ?? '/readyz' },
     timeoutMs: flags.timeout ?? file.timeout ?? DEFAULT_TIMEOUT_MS,

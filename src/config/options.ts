@@ -1,3 +1,4 @@
+import type { Shard } from '../load/shard.js';
 import type { Category, Endpoint, SloTargets } from '../types.js';
 
 export interface PolicyExpectation {
@@ -32,7 +33,15 @@ export interface RunOptions {
     connections: number | undefined;
     requests: number | undefined;
     polite: boolean;
+    /** End the load phase as soon as an SLO verdict is conclusively failed (src/load/abort.ts). */
+    abortOnFail: boolean;
   };
+  /** This process's execution segment of the load schedule (--shard). */
+  shard?: Shard;
+  /** Wall-clock start of the load phase, epoch ms (--start-at), so that shards start together. */
+  startAt?: number;
+  /** Aborted on Ctrl-C: the load phase stops sending and the report is marked interrupted. */
+  signal?: AbortSignal;
   health: { liveness: string; readiness: string };
   timeoutMs: number;
   insecure: boolean;

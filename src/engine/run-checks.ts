@@ -7,7 +7,9 @@ import { ProbeClient } from '../probe/client.js';
 import { runProbePhase } from '../probe/run-probe.js';
 import type { Report } from '../types.js';
 import { VERSION } from '../version.js';
+import { runsProbes } from '../load/execution.js';
 import { createErrorValidator } from './error-validator.js';
+import { executionRecord, markCutShort, sloSection } from './execution-report.js';
 import { evaluateChecks } from './evaluate.js';
 import { redactSecrets } from './redact-report.js';
 import { probeNeeds, selectChecks } from './select-checks.js';
@@ -25,7 +27,10 @@ export interface RunHooks {
 export async function runChecksWithOptions(options: RunOptions, hooks: RunHooks = {}): Promise<Report> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const checks = selectChecks(options.categories, options.skip);
+  // In a sharded run only shard 1 probes; the others add load (and judge it) only.
+  const checks = selectChecks(options.categories, options.skip).filter(
+    (c) => runsProbes(options.shard) || c.category === 'slo',
+  );
   const needs = probeNeeds(checks);
   const errorValidator = createErrorValidator(options.errorSchema);
   const target = new URL(options.target);
@@ -66,7 +71,8 @@ export async function runChecksWithOptions(options: RunOptions, hooks: RunHooks 
     endpointSlo: options.endpointSlo,
     ...(load ? { latency: load.evidence } : {}),
   };
-  const results = evaluateChecks(checks, ctx);
+  const execution = executionRecord(options, load);
+  const results = markCutShort(evaluateChecks(checks, ctx), execution);
   const report: Report = {
     schemaVersion: 1,
     tool: 'harden-check',
@@ -79,7 +85,8 @@ export async function runChecksWithOptions(options: RunOptions, hooks: RunHooks 
     summary: summarize(results),
     checks: results,
     ...(load ? { latency: load.evidence.summary } : {}),
-    slo: options.slo,
+    slo: sloSection(options),
+    ...(execution ? { execution } : {}),
   };
   return redactSecrets(report, options.secrets);
 }

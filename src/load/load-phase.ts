@@ -3,9 +3,13 @@ import type { LatencyEvidence } from '../checks/define.js';
 import { endpointLabel } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
 import { joinPath } from '../probe/run-probe.js';
+import { abortOnFailure } from './abort.js';
+import type { ExecutionRecord, PlanRecord } from './execution.js';
 import { type LoadPlan, LoadRunner, type LoadTarget } from './run-load.js';
+import { shardRequestCount, waitUntil } from './shard.js';
+import type { LoadStats } from './stats.js';
 import { evidenceFromSummary, summarizeLoad } from './summarize.js';
-import { advertisedBudget } from '../checks/ratelimit/parse.js';
+import { advertisedBudget, parseRateLimit, primary } from '../checks/ratelimit/parse.js';
 
 /** Share of an advertised budget the polite plan leaves unspent for the target's other clients. */
 export const POLITE_RESERVE = 0.1;
@@ -13,10 +17,13 @@ export const POLITE_RESERVE = 0.1;
 interface Budget {
   remaining: number | undefined;
   policy: string;
+  /** Limit per window and window length (s), when advertised. */
+  limit?: number | undefined;
+  windowSec?: number | undefined;
 }
 
 /** One request per load target with the load headers: which budget applies to *these* requests? */
-async function readBudgets(
+export async function readBudgets(
   origin: string,
   targets: LoadTarget[],
   headers: Record<string, string>,
@@ -37,8 +44,9 @@ async function readBudgets(
           signal: AbortSignal.timeout(options.timeoutMs),
         });
         await res.body.dump().catch(() => undefined);
-        const { remaining, policy } = advertisedBudget(res.headers as Record<string, string | string[]>);
-        out.set(t.label, { remaining, policy });
+        const fields = res.headers as Record<string, string | string[]>;
+        const { remaining, policy, limit } = advertisedBudget(fields);
+        out.set(t.label, { remaining, policy, limit, windowSec: primary(parseRateLimit(fields))?.windowSec });
       } catch {
         out.set(t.label, { remaining: undefined, policy: 'none' });
       }
@@ -77,8 +85,32 @@ export function politeRequestCap(
   return limiting ? { cap, limiting } : { cap };
 }
 
+/** The endpoints a load phase sends to: safe methods, health endpoints only when nothing else is. */
+export function chooseLoadTargets(options: RunOptions): LoadTarget[] {
+  const target = new URL(options.target);
+  const healthPaths = new Set([options.health.liveness, options.health.readiness]);
+  let chosen = options.endpoints.filter(
+    (e) => (e.method === 'GET' || e.method === 'HEAD') && !healthPaths.has(e.path.split('?', 1)[0]!),
+  );
+  if (chosen.length === 0)
+    chosen = options.endpoints.filter((e) => e.method === 'GET' || e.method === 'HEAD');
+  return chosen.map((e) => ({
+    label: endpointLabel(e),
+    method: e.method,
+    path: joinPath(target, e.path),
+    weight: e.weight ?? 1,
+  }));
+}
+
+/** Headers of load requests: every-request headers plus the load-only ones (e.g. a bypass key). */
+export function loadHeaders(options: RunOptions): Record<string, string> {
+  return { 'user-agent': 'harden-check (load)', ...options.headers, ...options.loadHeaders };
+}
+
 export interface LoadPhaseResult {
   evidence: LatencyEvidence;
+  /** Plan, late start, interruption and early abort, for the report's `execution` section. */
+  execution: Pick<ExecutionRecord, 'plan' | 'startedLateMs' | 'interrupted' | 'aborted'>;
 }
 
 /**
@@ -89,36 +121,37 @@ export async function runLoadPhase(
   options: RunOptions,
   emitter?: (runner: LoadRunner) => void,
 ): Promise<LoadPhaseResult | undefined> {
+  if (options.signal?.aborted) return undefined;
   const target = new URL(options.target);
-  const healthPaths = new Set([options.health.liveness, options.health.readiness]);
-  let chosen = options.endpoints.filter(
-    (e) => (e.method === 'GET' || e.method === 'HEAD') && !healthPaths.has(e.path.split('?', 1)[0]!),
-  );
-  if (chosen.length === 0)
-    chosen = options.endpoints.filter((e) => e.method === 'GET' || e.method === 'HEAD');
-  if (chosen.length === 0) return undefined;
-  const targets: LoadTarget[] = chosen.map((e) => ({
-    label: endpointLabel(e),
-    method: e.method,
-    path: joinPath(target, e.path),
-    weight: e.weight ?? 1,
-  }));
-  const headers = { 'user-agent': 'harden-check (load)', ...options.headers, ...options.loadHeaders };
+  const targets = chooseLoadTargets(options);
+  if (targets.length === 0) return undefined;
+  const headers = loadHeaders(options);
   const closed = options.load.connections !== undefined;
   let requests = closed
     ? (options.load.requests ?? Number.MAX_SAFE_INTEGER)
     : Math.max(1, Math.round(options.load.rate * options.load.durationSec));
+  const declared = requests;
+  const shard = options.shard;
   let politeNote: string | undefined;
   if (options.load.polite) {
     const budgets = await readBudgets(target.origin, targets, headers, options);
     const { cap, limiting } = politeRequestCap(targets, budgets);
-    if (cap < requests) {
-      requests = Math.max(cap, 0);
+    // A shard's own requests must fit its budget: every shard then sends its part of the first cap × N.
+    if (cap < shardRequestCount(requests, shard)) {
+      requests = Math.max(cap, 0) * (shard?.total ?? 1);
       politeNote = `polite mode kept the load to ${requests} requests within the advertised rate limits (limited by ${limiting}); give a bypass or override key with --load-header, or --no-polite, for a conclusive run`;
       options.onNotice?.(`load: ${politeNote}`);
     }
   }
   if (requests <= 0) return undefined;
+  const record: PlanRecord = {
+    model: closed ? 'closed' : 'open',
+    ...(closed ? { connections: options.load.connections } : { rate: options.load.rate }),
+    requests: declared === Number.MAX_SAFE_INTEGER ? 0 : declared,
+    durationSec: options.load.durationSec,
+    targets: targets.map((t) => ({ endpoint: t.label, weight: t.weight })),
+    ...(options.startAt !== undefined ? { startAt: new Date(options.startAt).toISOString() } : {}),
+  };
   const plan: LoadPlan = {
     origin: target.origin,
     targets,
@@ -130,10 +163,45 @@ export async function runLoadPhase(
     durationMs: options.load.durationSec * 1000,
     timeoutMs: options.timeoutMs,
     insecure: options.insecure,
+    ...(shard ? { segment: { index: shard.index, total: shard.total } } : {}),
   };
+  const execution: LoadPhaseResult['execution'] = { plan: record };
+  if (options.startAt !== undefined) {
+    await waitUntil(options.startAt, options.signal);
+    const late = Date.now() - options.startAt;
+    // Timer wake-up jitter is not lateness; a shard that missed the start by more is named.
+    if (late > 1000) {
+      execution.startedLateMs = late;
+      options.onNotice?.(`load: started ${(late / 1000).toFixed(1)} s after --start-at`);
+    }
+  }
+  if (options.signal?.aborted) return undefined;
   const runner = new LoadRunner(plan);
+  const planned = shardRequestCount(requests, shard);
+  const decision = options.load.abortOnFail
+    ? abortOnFailure(runner, options.slo, options.endpointSlo, planned)
+    : undefined;
+  const interrupt = () => runner.stop({ kind: 'interrupted' });
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   emitter?.(runner);
-  const stats = await runner.run();
+  let stats: LoadStats;
+  try {
+    stats = await runner.run();
+  } finally {
+    options.signal?.removeEventListener('abort', interrupt);
+  }
+  const stopped = runner.stopped;
+  const aborted = decision?.();
+  if (stopped?.kind === 'interrupted')
+    execution.interrupted = {
+      signal: String(options.signal?.reason ?? 'SIGINT'),
+      phase: 'load',
+      atMs: stopped.atMs,
+      sent: stopped.sent,
+      planned,
+    };
+  else if (stopped?.kind === 'aborted' && aborted)
+    execution.aborted = { ...aborted, atMs: stopped.atMs, sent: stopped.sent, planned };
   const summary = summarizeLoad(stats, politeNote);
-  return { evidence: evidenceFromSummary(summary) };
+  return { evidence: evidenceFromSummary(summary), execution };
 }

@@ -1,0 +1,107 @@
+import { HardenError } from '../errors.js';
+import type { ExecutionRecord } from '../load/execution.js';
+import type { Report } from '../types.js';
+
+/** Stable JSON: keys sorted, so two plans compare equal whatever order they were written in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value);
+}
+
+/** Interruptions of several machines as one: the latest stop, requests summed. */
+function mergeStops(records: ExecutionRecord[]): Pick<ExecutionRecord, 'interrupted' | 'aborted'> {
+  const out: Pick<ExecutionRecord, 'interrupted' | 'aborted'> = {};
+  const sum = (k: 'sent' | 'planned') =>
+    records.reduce((a, r) => a + ((r.interrupted ?? r.aborted)?.[k] ?? 0), 0);
+  const interrupted = records.map((r) => r.interrupted).filter((x) => x !== undefined);
+  const aborted = records.map((r) => r.aborted).filter((x) => x !== undefined);
+  const atMs = Math.max(0, ...[...interrupted, ...aborted].map((s) => s.atMs));
+  if (interrupted.length > 0)
+    out.interrupted = { ...interrupted[0]!, atMs, sent: sum('sent'), planned: sum('planned') };
+  else if (aborted.length > 0)
+    out.aborted = { ...aborted[0]!, atMs, sent: sum('sent'), planned: sum('planned') };
+  return out;
+}
+
+/**
+ * Checks that sharded reports are the complete, complementary shards of one run — same plan,
+ * same target, every index 1..N exactly once — and returns the merged `execution` section.
+ * Unsharded reports (independent machines) merge as before. Throws SHARDS_INCOMPLETE or
+ * SHARDS_MISMATCH (exit 2) naming what is wrong.
+ */
+export function mergeExecution(
+  reports: readonly Report[],
+  names?: readonly string[],
+): ExecutionRecord | undefined {
+  const name = (i: number) => names?.[i] ?? `report ${i + 1}`;
+  const records = reports.map((r) => r.execution ?? {});
+  const sharded = records.map((r, i) => ({ r, i })).filter(({ r }) => r.shard !== undefined);
+  if (sharded.length === 0) {
+    const stops = mergeStops(records);
+    return Object.keys(stops).length > 0 ? stops : undefined;
+  }
+  if (sharded.length < reports.length) {
+    const plain = records.findIndex((r) => r.shard === undefined);
+    throw new HardenError(
+      'SHARDS_MISMATCH',
+      `${name(plain)} is not a shard, but ${name(sharded[0]!.i)} is: merge the shards of one run together`,
+    );
+  }
+  const first = records[0]!;
+  const total = first.shard!.total;
+  for (let i = 1; i < reports.length; i++) {
+    const r = records[i]!;
+    if (r.shard!.total !== total)
+      throw new HardenError(
+        'SHARDS_MISMATCH',
+        `${name(i)} is shard ${r.shard!.index}/${r.shard!.total}, ${name(0)} is of ${total}`,
+      );
+    if (reports[i]!.target !== reports[0]!.target)
+      throw new HardenError(
+        'SHARDS_MISMATCH',
+        `${name(i)} targets ${reports[i]!.target}, ${name(0)} ${reports[0]!.target}`,
+      );
+    if (canonical(r.plan) !== canonical(first.plan))
+      throw new HardenError(
+        'SHARDS_MISMATCH',
+        `${name(i)} ran another load plan than ${name(0)} (${canonical(r.plan)} vs ${canonical(first.plan)}); every shard needs the same --rate, --duration, endpoints and --start-at`,
+      );
+  }
+  const seen = new Map<number, number>();
+  for (const [i, r] of records.entries()) {
+    const index = r.shard!.index;
+    if (seen.has(index))
+      throw new HardenError(
+        'SHARDS_MISMATCH',
+        `shard ${index}/${total} appears twice (${name(seen.get(index)!)} and ${name(i)})`,
+      );
+    seen.set(index, i);
+  }
+  const missing = Array.from({ length: total }, (_, k) => k + 1).filter((k) => !seen.has(k));
+  if (missing.length > 0)
+    throw new HardenError(
+      'SHARDS_INCOMPLETE',
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${total}`).join(', ')} missing: got ${[
+        ...seen.keys(),
+      ]
+        .sort((a, b) => a - b)
+        .map((k) => `${k}/${total}`)
+        .join(', ')}`,
+    );
+  const late = Math.max(0, ...records.map((r) => r.startedLateMs ?? 0));
+  return {
+    ...(first.plan ? { plan: first.plan } : {}),
+    shards: {
+      total,
+      indexes: [...seen.keys()].sort((a, b) => a - b),
+      probesOn: records.filter((r) => r.shard!.probes).map((r) => r.shard!.index),
+    },
+    ...(late > 0 ? { startedLateMs: late } : {}),
+    ...mergeStops(records),
+  };
+}
