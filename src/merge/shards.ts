@@ -1,5 +1,6 @@
 import { HardenError } from '../errors.js';
 import type { ExecutionRecord } from '../load/execution.js';
+import { shardRequestCount } from '../load/shard.js';
 import type { Report } from '../types.js';
 
 /** Stable JSON: keys sorted, so two plans compare equal whatever order they were written in. */
@@ -13,18 +14,29 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Interruptions of several machines as one: the latest stop, requests summed. */
-function mergeStops(records: ExecutionRecord[]): Pick<ExecutionRecord, 'interrupted' | 'aborted'> {
+/** What one report planned to send, and sent: its stop record, else its whole share of the plan. */
+function sentAndPlanned(r: Report): { sent: number; planned: number } {
+  const x = r.execution;
+  const stop = x?.interrupted ?? x?.aborted;
+  if (stop) return { sent: stop.sent, planned: stop.planned };
+  const planned = x?.plan ? shardRequestCount(x.plan.requests, x.shard) : (r.latency?.requests ?? 0);
+  return { sent: planned, planned };
+}
+
+/** Interruptions of several machines as one: the latest stop, requests summed over every report. */
+function mergeStops(reports: readonly Report[]): Pick<ExecutionRecord, 'interrupted' | 'aborted'> {
   const out: Pick<ExecutionRecord, 'interrupted' | 'aborted'> = {};
-  const sum = (k: 'sent' | 'planned') =>
-    records.reduce((a, r) => a + ((r.interrupted ?? r.aborted)?.[k] ?? 0), 0);
-  const interrupted = records.map((r) => r.interrupted).filter((x) => x !== undefined);
-  const aborted = records.map((r) => r.aborted).filter((x) => x !== undefined);
-  const atMs = Math.max(0, ...[...interrupted, ...aborted].map((s) => s.atMs));
-  if (interrupted.length > 0)
-    out.interrupted = { ...interrupted[0]!, atMs, sent: sum('sent'), planned: sum('planned') };
-  else if (aborted.length > 0)
-    out.aborted = { ...aborted[0]!, atMs, sent: sum('sent'), planned: sum('planned') };
+  const interrupted = reports.map((r) => r.execution?.interrupted).filter((x) => x !== undefined);
+  const aborted = reports.map((r) => r.execution?.aborted).filter((x) => x !== undefined);
+  if (interrupted.length === 0 && aborted.length === 0) return out;
+  const counts = reports.map(sentAndPlanned);
+  const totals = {
+    atMs: Math.max(0, ...[...interrupted, ...aborted].map((s) => s.atMs)),
+    sent: counts.reduce((a, c) => a + c.sent, 0),
+    planned: counts.reduce((a, c) => a + c.planned, 0),
+  };
+  if (interrupted.length > 0) out.interrupted = { ...interrupted[0]!, ...totals };
+  else out.aborted = { ...aborted[0]!, ...totals };
   return out;
 }
 
@@ -42,7 +54,7 @@ export function mergeExecution(
   const records = reports.map((r) => r.execution ?? {});
   const sharded = records.map((r, i) => ({ r, i })).filter(({ r }) => r.shard !== undefined);
   if (sharded.length === 0) {
-    const stops = mergeStops(records);
+    const stops = mergeStops(reports);
     return Object.keys(stops).length > 0 ? stops : undefined;
   }
   if (sharded.length < reports.length) {
@@ -102,6 +114,6 @@ export function mergeExecution(
       probesOn: records.filter((r) => r.shard!.probes).map((r) => r.shard!.index),
     },
     ...(late > 0 ? { startedLateMs: late } : {}),
-    ...mergeStops(records),
+    ...mergeStops(reports),
   };
 }
