@@ -10,6 +10,8 @@ export interface WindowPair {
   longSec: number;
   shortSec: number;
   factor: number;
+  /** The workbook's windows this pair was shortened from. */
+  nominal?: { longSec: number; shortSec: number };
 }
 
 export const WORKBOOK_PAIRS: readonly WindowPair[] = [

@@ -12,7 +12,7 @@ export function fmtSpan(sec: number): string {
 const burn = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '∞');
 
 /** The lines printed for one window: SLIs, per-endpoint SLIs, burn rates, firing alerts. */
-export function formatWindow(w: WindowReport, slo: SloTargets, scale: number): string {
+export function formatWindow(w: WindowReport, slo: SloTargets): string {
   const ok = w.requests > 0 ? ((w.requests - w.errors) / w.requests) * 100 : 100;
   const c = w.clientMs;
   const lines = [
@@ -24,7 +24,8 @@ export function formatWindow(w: WindowReport, slo: SloTargets, scale: number): s
   for (const { pair, long, short } of w.burn) {
     const l = burnRates(long, slo);
     const s = burnRates(short, slo);
-    const span = `${fmtSpan(pair.longSec)}/${fmtSpan(pair.shortSec)}${scale === 1 ? '' : ` (workbook ${fmtSpan(pair.longSec * scale)}/${fmtSpan(pair.shortSec * scale)})`}`;
+    const n = pair.nominal;
+    const span = `${fmtSpan(pair.longSec)}/${fmtSpan(pair.shortSec)}${n && n.longSec !== pair.longSec ? ` (workbook ${fmtSpan(n.longSec)}/${fmtSpan(n.shortSec)})` : ''}`;
     lines.push(
       `  burn ${span} (page > ${pair.factor}×): ${SLO_NAMES.map((n) => `${n} ${burn(l[n])}/${burn(s[n])}`).join(', ')}`,
     );

@@ -73,13 +73,16 @@ export async function runWatch(options: RunOptions, settings: WatchSettings): Pr
   }
   const rate = perEndpoint * targets.length;
   const scale = chooseTimeScale(forSec, settings.timeScale);
+  // One printed window per short window of the fast pair (5 min on the workbook's scale), ≥ 1 s;
+  // every burn-rate window is a whole number of them.
+  const slotSec = Math.max(1, WORKBOOK_PAIRS[0]!.shortSec / scale);
+  const slots = (sec: number) => Math.max(1, Math.round(sec / scale / slotSec)) * slotSec;
   const pairs = WORKBOOK_PAIRS.map((p) => ({
     ...p,
-    longSec: p.longSec / scale,
-    shortSec: p.shortSec / scale,
+    longSec: slots(p.longSec),
+    shortSec: slots(p.shortSec),
+    nominal: { longSec: p.longSec, shortSec: p.shortSec },
   }));
-  // One printed window per short window of the fast pair (5 min on the workbook's scale), ≥ 1 s.
-  const slotSec = Math.max(1, pairs[0]!.shortSec);
   const recorder = new WindowRecorder(options.slo, pairs, slotSec);
   const metrics = createWatchMetrics(options.slo);
   const runner = new LoadRunner({
@@ -113,7 +116,7 @@ export async function runWatch(options: RunOptions, settings: WatchSettings): Pr
     const w = recorder.close(Math.round((performance.now() - t0) / 100) / 10);
     windows++;
     fired.push(...w.alerts);
-    say(formatWindow(w, options.slo, scale));
+    say(formatWindow(w, options.slo));
   };
   const ticker = setInterval(closeWindow, slotSec * 1000);
   const interrupt = listenForInterrupt(settings.signals, (name) => {
