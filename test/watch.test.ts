@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/types.js';
@@ -6,6 +7,7 @@ import { call } from './helpers/http.js';
 import { startTestServer } from './helpers/server.js';
 
 const BIN = fileURLToPath(new URL('../bin/harden-check.js', import.meta.url));
+const RULES = fileURLToPath(new URL('../docs/ops/watch-rules.yml', import.meta.url));
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
 beforeAll(async () => {
@@ -51,6 +53,18 @@ function watch(args: string[]): Watched {
   };
 }
 
+describe('docs/ops/watch-rules.yml', () => {
+  it('passes promtool check rules and its unit tests', () => {
+    const check = spawnSync('promtool', ['check', 'rules', RULES], { encoding: 'utf8' });
+    expect(check.error, 'promtool is missing (apt-get install -y prometheus)').toBeUndefined();
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    const test = spawnSync('promtool', ['test', 'rules', RULES.replace('.yml', '.test.yml')], {
+      encoding: 'utf8',
+    });
+    expect(test.status, test.stdout + test.stderr).toBe(0);
+  });
+});
+
 describe('harden-check watch', () => {
   it('prints window SLIs and burn rates, serves Prometheus metrics on 127.0.0.1, ends after --for with the final report', async () => {
     const w = watch([
@@ -81,6 +95,10 @@ describe('harden-check watch', () => {
     expect(scraped.text).toMatch(/harden_check_requests_total\{endpoint="GET \/v1\/info",code="200"\} [1-9]/);
     expect(scraped.text).toMatch(/# TYPE harden_check_errors_total counter/);
     expect((await call(url.replace('/metrics', '/'))).status).toBe(404);
+    // The alerting rules for these metrics use only names the watch exposes.
+    const rules = await readFile(RULES, 'utf8');
+    for (const metric of new Set(rules.match(/(?<![:\w])harden_check_[a-z_]+/g)))
+      expect(scraped.text, metric).toContain(metric);
 
     const code = await w.exited;
     expect(code, w.stderr()).toBe(0);
