@@ -173,8 +173,10 @@ Examples:
   $ harden-check https://staging.example.com --rate-limit-probe --checks ratelimit
   $ harden-check demo
   $ harden-check merge host-a.json host-b.json --format text
+  $ harden-check https://api.example.com --rate 3000 --duration 60 --shard 2/3 --start-at 2026-05-01T12:00:00Z --format json --output s2.json
+  $ harden-check watch https://api.example.com --for 30m --metrics-port 9464
 
-Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or config, 3 target unreachable or not HTTP.
+Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or config, 3 target unreachable or not HTTP, 130 interrupted.
 Checks are documented in docs/checks.md.`;
 
 function wantColor(opts: CliOptions, io: CliIo): boolean {
