@@ -133,6 +133,7 @@ describe('harden-check watch', () => {
   it('bad watch input is a usage error (exit 2)', async () => {
     for (const args of [
       ['--for', 'soon'],
+      ['--duration', '5'],
       ['--metrics-port', '70000'],
       ['--endpoint', 'POST /v1/webhooks/events'],
     ]) {

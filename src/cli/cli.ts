@@ -331,7 +331,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   addTargetOptions(program.command('watch'))
     .description(
-      'low-rate continuous SLO spot check: prints each window’s SLIs and multi-window burn rates, exposes Prometheus metrics; ends on Ctrl-C, SIGTERM or --for',
+      'low-rate continuous SLO spot check: prints each window’s SLIs and multi-window burn rates, exposes Prometheus metrics; ends on Ctrl-C, SIGTERM or --for. --rate is per endpoint here (default 1 req/s)',
     )
     .argument('[url]', 'base URL of the API')
     .option('--for <duration>', 'stop after this long, e.g. 90s, 15m, 2h (default: until Ctrl-C)')
@@ -348,6 +348,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     )
     .action(async (url: string | undefined, o: CliOptions & WatchFlags) => {
       debug ||= Boolean(o.debug);
+      for (const [flag, given] of [
+        ['--duration', o.duration],
+        ['--connections', o.connections],
+        ['--requests', o.requests],
+        ['--rate-limit-probe', o.rateLimitProbe],
+        ['--shard', o.shard],
+        ['--start-at', o.startAt],
+        ['--abort-on-fail', o.abortOnFail],
+      ] as const)
+        if (given !== undefined)
+          throw new HardenError('USAGE', `watch: ${flag} does not apply to watch (use --for and --rate)`);
       const { runWatch } = await import('../watch/run-watch.js');
       const { for: forText, metricsPort, metricsHost, timeScale, ...rest } = o;
       const options = await resolveRunOptions(url, flagsOf(rest as CliOptions), io.cwd, io.env);

@@ -237,6 +237,11 @@ export async function resolveRunOptions(
       '--shard splits an open-model arrival schedule; use --rate and --duration instead of --connections',
     );
   const startAt = parseStartAt(flags.startAt);
+  if (startAt !== undefined && startAt - Date.now() > 86_400_000)
+    throw new HardenError(
+      'USAGE',
+      `--start-at ${flags.startAt} is more than 24 h ahead; give the instant the shards start`,
+    );
   return {
     ...(shard ? { shard } : {}),
     ...(startAt !== undefined ? { startAt } : {}),

@@ -75,6 +75,9 @@ describe('merging shards', () => {
       /targets/,
     );
     expect(code(() => mergeReports([shard(1, 2), shard(2, 3)]))[0]).toBe('SHARDS_MISMATCH');
+    const stricter = shard(2, 2);
+    stricter.slo = { ...stricter.slo, p95Ms: 50 };
+    expect(code(() => mergeReports([shard(1, 2), stricter]))[1]).toMatch(/other SLO targets/);
     const plain = testReport([]);
     expect(code(() => mergeReports([shard(1, 2), plain]))[1]).toMatch(/is not a shard/);
   });

@@ -78,6 +78,11 @@ export function mergeExecution(
         'SHARDS_MISMATCH',
         `${name(i)} targets ${reports[i]!.target}, ${name(0)} ${reports[0]!.target}`,
       );
+    if (canonical(reports[i]!.slo) !== canonical(reports[0]!.slo))
+      throw new HardenError(
+        'SHARDS_MISMATCH',
+        `${name(i)} was judged against other SLO targets than ${name(0)}; give every shard the same targets`,
+      );
     if (canonical(r.plan) !== canonical(first.plan))
       throw new HardenError(
         'SHARDS_MISMATCH',
