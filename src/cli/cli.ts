@@ -1,169 +1,20 @@
-import { readFile } from 'node:fs/promises';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { Flags } from '../config/flags.js';
-import { resolveRunOptions } from '../config/load-config.js';
-import { runChecksWithOptions } from '../engine/run-checks.js';
+import { Command, CommanderError } from 'commander';
 import { EXIT, HardenError } from '../errors.js';
-import { mergeReports } from '../merge/merge-reports.js';
-import { FORMATS, type Format } from '../report/format.js';
-import { validateReport } from '../report/validate-report.js';
-import type { Report } from '../types.js';
 import { VERSION } from '../version.js';
-import { DEMO_ENDPOINTS, startDemoTarget } from './demo.js';
-import { type OutputPlan, parseReportFlags, writeReports } from './output.js';
-import { listenForInterrupt, SIGNAL_EXIT, type SignalSource } from './interrupt.js';
-import { attachProgress } from './progress.js';
+import type { CliIo } from './io.js';
+import {
+  addOutputOptions,
+  addRunOptions,
+  addSloOptions,
+  addWatchOptions,
+  type CliOptions,
+  type WatchOptions,
+} from './options.js';
 
-/** Watch-only flags (src/watch). */
-interface WatchFlags {
-  for?: string;
-  metricsPort?: number;
-  metricsHost?: string;
-  timeScale?: number;
-}
+// This module and ./options.js are all that `--help`, `--version` and usage errors load: each
+// command's implementation (engine, reference server, report formats) is imported in its action.
 
-/** What the CLI needs from its environment; bin/ passes the real process streams. */
-export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WriteStream | (NodeJS.WritableStream & { isTTY?: boolean });
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  /** Ctrl-C and SIGTERM (bin/ passes `process`); without it a run cannot be interrupted. */
-  signals?: SignalSource;
-}
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-const number =
-  (name: string, min: number, max = Number.POSITIVE_INFINITY) =>
-  (value: string) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
-      throw new InvalidArgumentError(
-        `${name} must be a number from ${min}${Number.isFinite(max) ? ` to ${max}` : ''}`,
-      );
-    return n;
-  };
-const integer = (name: string, min: number, max?: number) => (value: string) => {
-  const n = number(name, min, max)(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number`);
-  return n;
-};
-
-/** The SLO targets, shared by runs and by `merge` (which re-judges merged latency). */
-function addSloOptions(cmd: Command): Command {
-  return cmd
-    .option('--slo-p95 <ms>', 'P95 latency target', number('--slo-p95', 0.001))
-    .option('--slo-p99 <ms>', 'P99 latency target', number('--slo-p99', 0.001))
-    .option('--slo-error-rate <fraction>', 'error-rate target, e.g. 0.001', number('--slo-error-rate', 0, 1))
-    .option(
-      '--slo-availability <fraction>',
-      'availability target, e.g. 0.999',
-      number('--slo-availability', 0, 1),
-    );
-}
-
-/** Report format and destinations, and the exit-code policy, shared by runs and by `merge`. */
-function addOutputOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option('--format <format>', 'main report format').choices(FORMATS as string[]).default('text'),
-    )
-    .option('--output <file>', 'write the main report to a file instead of stdout')
-    .option(
-      '--report <format=file>',
-      'another report from the same run, e.g. junit=results.xml (repeatable)',
-      collect,
-    )
-    .option('--strict', 'warnings fail the exit code too')
-    .option('--no-color', 'no colour in the text report')
-    .option(
-      '--export-openslo <file>',
-      'write the judged SLOs as OpenSLO v1 YAML with Prometheus queries (docs/distributed.md)',
-    );
-}
-
-/** Sharded load (docs/distributed.md) and early abort. */
-function addExecutionOptions(cmd: Command): Command {
-  return cmd
-    .option(
-      '--shard <I/N|auto>',
-      'send only shard I of N of the load schedule (auto: from CI_NODE_INDEX, JOB_COMPLETION_INDEX)',
-    )
-    .option(
-      '--shard-total <n>',
-      'number of shards, with --shard auto on a Kubernetes Indexed Job',
-      integer('--shard-total', 1, 100_000),
-    )
-    .option('--start-at <ISO-8601>', 'start the load phase at this instant, so that shards start together')
-    .option('--abort-on-fail', 'end the load phase as soon as an SLO verdict is conclusively failed');
-}
-
-/** Options of anything that sends requests to a target: runs, demo and watch. */
-function addTargetOptions(cmd: Command): Command {
-  return addOutputOptions(addSloOptions(cmd))
-    .option('--config <file>', 'config file (default: ./harden-check.config.json when present)')
-    .option('--endpoint <"METHOD /path">', 'endpoint to probe (repeatable)', collect)
-    .option('--openapi <spec>', 'take GET endpoints from an OpenAPI 3 document (JSON or YAML)')
-    .option(
-      '--header <"Name: value">',
-      'header for every request, e.g. auth (repeatable; values are redacted in reports)',
-      collect,
-    )
-    .option(
-      '--load-header <"Name: value">',
-      'header for load-phase requests only, e.g. a rate-limit bypass key (repeatable)',
-      collect,
-    )
-    .option(
-      '--checks <categories>',
-      'only these categories (comma-separated: contract,ratelimit,security,errors,logs,health,slo)',
-    )
-    .option('--skip <ids>', 'skip these check ids or categories (comma-separated)')
-    .option(
-      '--rate <req/s>',
-      'open-model arrival rate for the load phase (default 50)',
-      number('--rate', 0.001, 1_000_000),
-    )
-    .option(
-      '--duration <s>',
-      'load-phase duration in seconds; 0 skips the load phase (default 5)',
-      number('--duration', 0, 86_400),
-    )
-    .option(
-      '--connections <n>',
-      'closed model: concurrent connections instead of a fixed rate',
-      integer('--connections', 1, 10_000),
-    )
-    .option('--requests <n>', 'closed model: total requests', integer('--requests', 1))
-    .option('--no-polite', 'do not limit the load to the advertised rate-limit budget')
-    .option('--rate-limit-probe', 'actively spend one rate-limit budget to test enforcement (off by default)')
-    .option(
-      '--wait-for-reset',
-      'with --rate-limit-probe: wait for the window to reset and confirm the budget returns',
-    )
-    .option('--source-address <ip>', 'local address for the per-IP probe (repeatable)', collect)
-    .option('--timeout <ms>', 'per-request timeout (default 10000)', integer('--timeout', 1, 600_000))
-    .option('--insecure', 'accept self-signed or otherwise untrusted TLS certificates')
-    .option('--error-schema <file>', 'JSON Schema for error bodies (default: RFC 9457)')
-    .option('--log-file <file>', "the target's log file, to check logs.redaction")
-    .option('--log-command <cmd>', "a command that prints the target's recent log, to check logs.redaction")
-    .option('--quiet', 'text report: only flagged checks and the verdict; no progress or notices on stderr')
-    .option('--debug', 'print stack traces of internal errors');
-}
-
-function addRunOptions(cmd: Command): Command {
-  return addExecutionOptions(addTargetOptions(cmd));
-}
-
-interface CliOptions extends Flags {
-  exportOpenslo?: string;
-  format: Format;
-  output?: string;
-  report?: string[];
-  quiet?: boolean;
-  color: boolean;
-  debug?: boolean;
-}
+export type { CliIo } from './io.js';
 
 const EXAMPLES = `
 Examples:
@@ -178,83 +29,6 @@ Examples:
 
 Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or config, 3 target unreachable or not HTTP, 130 interrupted.
 Checks are documented in docs/checks.md.`;
-
-function wantColor(opts: CliOptions, io: CliIo): boolean {
-  if (!opts.color || (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '')) return false;
-  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
-  return Boolean(io.stdout.isTTY);
-}
-
-function flagsOf(o: CliOptions): Flags {
-  const {
-    format: _f,
-    output: _o,
-    report: _r,
-    quiet: _q,
-    color: _c,
-    debug: _d,
-    exportOpenslo: _x,
-    ...flags
-  } = o as CliOptions & { polite?: boolean };
-  return flags;
-}
-
-async function run(
-  target: string | undefined,
-  o: CliOptions,
-  io: CliIo,
-  demo?: { url: string; logFile: string; bypassKey: string },
-): Promise<number> {
-  const plan: OutputPlan = {
-    main: { format: o.format, file: o.output },
-    extra: parseReportFlags(o.report ?? []),
-  };
-  const flags = flagsOf(o);
-  if (demo) {
-    flags.endpoint ??= DEMO_ENDPOINTS;
-    flags.loadHeader = [...(flags.loadHeader ?? []), `X-Api-Key: ${demo.bypassKey}`];
-    flags.logFile ??= demo.logFile;
-    flags.rateLimitProbe ??= true;
-    flags.rate ??= 400;
-    flags.duration ??= 3;
-  }
-  const options = await resolveRunOptions(target, flags, io.cwd, io.env);
-  const notices = !o.quiet;
-  const interrupt = listenForInterrupt(io.signals, (name) =>
-    io.stderr.write(
-      `\nharden-check: ${name}: stopping the load, finishing requests in flight; a second Ctrl-C quits at once\n`,
-    ),
-  );
-  let report: Report;
-  try {
-    report = await runChecksWithOptions(
-      {
-        ...options,
-        signal: interrupt.signal,
-        ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}),
-      },
-      {
-        onLoadStart: (runner) =>
-          notices && io.stderr.isTTY && attachProgress(runner, io.stderr as NodeJS.WriteStream),
-      },
-    );
-  } finally {
-    interrupt.dispose();
-  }
-  return emit(report, plan, o, io);
-}
-
-async function emit(report: Report, plan: OutputPlan, o: CliOptions, io: CliIo): Promise<number> {
-  const out = await writeReports(report, plan, wantColor(o, io), io.cwd, Boolean(o.quiet));
-  if (o.exportOpenslo) {
-    const { writeOpenSlo } = await import('../export/openslo.js');
-    await writeOpenSlo(report, o.exportOpenslo, io.cwd);
-  }
-  if (out !== undefined) io.stdout.write(out);
-  const interrupted = report.execution?.interrupted;
-  if (interrupted) return SIGNAL_EXIT[interrupted.signal] ?? EXIT.interrupted;
-  return report.verdict === 'pass' ? EXIT.ok : EXIT.failed;
-}
 
 /** The harden-check command line. Returns the exit code; only bin/ sets process.exitCode. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -276,19 +50,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   addRunOptions(program.argument('[url]', 'base URL of the API, e.g. https://api.example.com')).action(
     async (url: string | undefined, o: CliOptions) => {
       debug ||= Boolean(o.debug);
-      code = await run(url, o, io);
+      const { runCheck } = await import('./commands/check.js');
+      code = await runCheck(url, o, io);
     },
   );
 
   addRunOptions(program.command('demo'))
     .description('start the reference server in-process on 127.0.0.1:0, check it, print the report, stop it')
     .action(async (o: CliOptions) => {
-      const demo = await startDemoTarget();
-      try {
-        code = await run(demo.url, o, io, demo);
-      } finally {
-        await demo.stop();
-      }
+      const { runDemo } = await import('./commands/demo.js');
+      code = await runDemo(o, io);
     });
 
   addOutputOptions(addSloOptions(program.command('merge')))
@@ -297,86 +68,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     )
     .argument('<reports...>', 'JSON reports written with --format json')
     .action(async (files: string[], o: CliOptions) => {
-      const reports: Report[] = [];
-      for (const file of files) {
-        let doc: unknown;
-        try {
-          doc = JSON.parse(await readFile(file, 'utf8'));
-        } catch (err) {
-          const why = (err as NodeJS.ErrnoException).code
-            ? `cannot read it (${(err as NodeJS.ErrnoException).code})`
-            : 'not JSON';
-          throw new HardenError('REPORT_INVALID', `${file}: ${why}`);
-        }
-        const problem = validateReport(doc);
-        if (problem)
-          throw new HardenError('REPORT_INVALID', `${file} is not a harden-check JSON report: ${problem}`);
-        reports.push(doc as Report);
-      }
-      const base = reports[0]!.slo;
-      const slo = {
-        p95Ms: o.sloP95 ?? base.p95Ms,
-        p99Ms: o.sloP99 ?? base.p99Ms,
-        errorRate: o.sloErrorRate ?? base.errorRate,
-        availability: o.sloAvailability ?? base.availability,
-      };
-      const merged = mergeReports(reports, { slo, strict: Boolean(o.strict), names: files });
-      code = await emit(
-        merged,
-        { main: { format: o.format, file: o.output }, extra: parseReportFlags(o.report ?? []) },
-        o,
-        io,
-      );
+      const { runMerge } = await import('./commands/merge.js');
+      code = await runMerge(files, o, io);
     });
 
-  addTargetOptions(program.command('watch'))
+  addWatchOptions(program.command('watch'))
     .description(
-      'low-rate continuous SLO spot check: prints each window’s SLIs and multi-window burn rates, exposes Prometheus metrics; ends on Ctrl-C, SIGTERM or --for. --rate is per endpoint here (default 1 req/s)',
+      'low-rate continuous SLO spot check: prints each window’s SLIs and multi-window burn rates, serves Prometheus metrics; ends on Ctrl-C, SIGTERM or --for. --rate is per endpoint here (default 1 req/s)',
     )
     .argument('[url]', 'base URL of the API')
-    .option('--for <duration>', 'stop after this long, e.g. 90s, 15m, 2h (default: until Ctrl-C)')
-    .option(
-      '--metrics-port <port>',
-      'expose Prometheus metrics on this port (0: any free port)',
-      integer('--metrics-port', 0, 65_535),
-    )
-    .option('--metrics-host <address>', 'address for --metrics-port (default 127.0.0.1)')
-    .option(
-      '--time-scale <n>',
-      'divide the SRE workbook burn-rate windows by n (default: fit --for, else 60)',
-      number('--time-scale', 1, 100_000),
-    )
-    .action(async (url: string | undefined, o: CliOptions & WatchFlags) => {
+    .action(async (url: string | undefined, o: WatchOptions) => {
       debug ||= Boolean(o.debug);
-      for (const [flag, given] of [
-        ['--duration', o.duration],
-        ['--connections', o.connections],
-        ['--requests', o.requests],
-        ['--rate-limit-probe', o.rateLimitProbe],
-        ['--shard', o.shard],
-        ['--start-at', o.startAt],
-        ['--abort-on-fail', o.abortOnFail],
-      ] as const)
-        if (given !== undefined)
-          throw new HardenError('USAGE', `watch: ${flag} does not apply to watch (use --for and --rate)`);
-      const { runWatch } = await import('../watch/run-watch.js');
-      const { for: forText, metricsPort, metricsHost, timeScale, ...rest } = o;
-      const options = await resolveRunOptions(url, flagsOf(rest as CliOptions), io.cwd, io.env);
-      const report = await runWatch(options, {
-        ...(forText !== undefined ? { forText } : {}),
-        ...(metricsPort !== undefined ? { metricsPort } : {}),
-        ...(metricsHost !== undefined ? { metricsHost } : {}),
-        ...(timeScale !== undefined ? { timeScale } : {}),
-        rateGiven: o.rate !== undefined,
-        out: o.quiet ? undefined : io.stderr,
-        signals: io.signals,
-      });
-      code = await emit(
-        report,
-        { main: { format: o.format, file: o.output }, extra: parseReportFlags(o.report ?? []) },
-        o,
-        io,
-      );
+      const { runWatchCommand } = await import('./commands/watch.js');
+      code = await runWatchCommand(url, o, io);
     });
 
   try {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { HardenError } from '../errors.js';
-import { FORMATS, type Format, FORMATTERS, isFormat } from '../report/format.js';
+import { FORMATS, type Format, isFormat, loadFormatter } from '../report/formats.js';
 import type { Report } from '../types.js';
 
 export interface OutputPlan {
@@ -42,7 +42,7 @@ export async function writeReports(
     const path = resolve(cwd, file);
     try {
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, FORMATTERS[format](report, { color: false }));
+      await writeFile(path, (await loadFormatter(format))(report, { color: false }));
     } catch (err) {
       throw new HardenError(
         'OUTPUT_FAILED',
@@ -50,7 +50,7 @@ export async function writeReports(
       );
     }
   }
-  return plan.main.file
-    ? undefined
-    : FORMATTERS[plan.main.format](report, { color: color && plan.main.format === 'text', quiet });
+  if (plan.main.file) return undefined;
+  const format = await loadFormatter(plan.main.format);
+  return format(report, { color: color && plan.main.format === 'text', quiet });
 }

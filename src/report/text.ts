@@ -1,6 +1,6 @@
 import { Chalk } from 'chalk';
 import type { CheckResult, Report, Status } from '../types.js';
-import type { FormatOptions } from './format.js';
+import type { FormatOptions } from './formats.js';
 import { logBuckets } from './distribution.js';
 import { executionLines } from './execution-lines.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
