@@ -1,6 +1,6 @@
 import type { RunOptions } from '../config/options.js';
 import { type ExecutionRecord, runsProbes } from '../load/execution.js';
-import type { LoadPhaseResult } from '../load/load-phase.js';
+import { type LoadPhaseResult, signalName } from '../load/load-phase.js';
 import type { CheckResult, Report } from '../types.js';
 
 /** The report's `execution` section of one run, or undefined when there is nothing to say. */
@@ -13,7 +13,7 @@ export function executionRecord(
   if (options.signal?.aborted && !record.interrupted) {
     // Interrupted before the load phase sent anything (during the probe phase or the wait for --start-at).
     record.interrupted = {
-      signal: String(options.signal.reason ?? 'SIGINT'),
+      signal: signalName(options.signal),
       phase: load ? 'load' : 'probe',
       atMs: 0,
       sent: 0,

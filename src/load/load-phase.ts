@@ -107,6 +107,11 @@ export function loadHeaders(options: RunOptions): Record<string, string> {
   return { 'user-agent': 'harden-check (load)', ...options.headers, ...options.loadHeaders };
 }
 
+/** The name of what interrupted a run: the CLI aborts with the signal name; other callers may not. */
+export function signalName(signal: AbortSignal | undefined): string {
+  return typeof signal?.reason === 'string' ? signal.reason : 'abort';
+}
+
 export interface LoadPhaseResult {
   evidence: LatencyEvidence;
   /** Plan, late start, interruption and early abort, for the report's `execution` section. */
@@ -194,7 +199,7 @@ export async function runLoadPhase(
   const aborted = decision?.();
   if (stopped?.kind === 'interrupted')
     execution.interrupted = {
-      signal: String(options.signal?.reason ?? 'SIGINT'),
+      signal: signalName(options.signal),
       phase: 'load',
       atMs: stopped.atMs,
       sent: stopped.sent,

@@ -268,7 +268,7 @@ export class LoadRunner extends EventEmitter {
     if (this.stopped) return;
     this.stopped = {
       ...reason,
-      atMs: Math.round(performance.now() - this.stats.startedAt),
+      atMs: this.stats.startedAt > 0 ? Math.round(performance.now() - this.stats.startedAt) : 0,
       sent: this.stats.sent,
     };
     this.abandonAfter(this.plan.timeoutMs);
