@@ -77,6 +77,11 @@ export interface CheckDef {
   fix: string;
   /** Standards and references (RFCs, drafts and the implementations they were checked against). */
   source: string;
+  /**
+   * The grammar each parsed field or body is read by (RFC sections, WHATWG algorithms), stated in
+   * docs/checks.md; absent for rules that read no HTTP field.
+   */
+  grammar?: string;
   needs: readonly ProbeNeed[];
   messages: Record<string, string>;
   evaluate(ctx: CheckContext): Finding[];

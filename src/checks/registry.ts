@@ -12,7 +12,8 @@ import { errorNoLeak } from './errors-leak.js';
 import { liveness, readiness } from './health.js';
 import { logRedaction } from './logs.js';
 import { RATELIMIT_CHECKS } from './ratelimit/index.js';
-import { cacheControl, csp, framing, hsts, nosniff } from './security.js';
+import { cacheControl, csp, hsts, nosniff } from './security.js';
+import { framing } from './security-framing.js';
 import { cors, fingerprint } from './security-exposure.js';
 import { SLO_CHECKS } from './slo.js';
 

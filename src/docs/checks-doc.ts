@@ -39,6 +39,8 @@ export function renderChecksDoc(): string {
         '',
         `**Source.** ${c.source}`,
         '',
+        `**Grammar.** ${c.grammar ?? 'No HTTP field is parsed: the rule judges measurements or log text.'}`,
+        '',
       );
     }
   }
