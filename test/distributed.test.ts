@@ -129,7 +129,10 @@ describe('sharded load across processes (execution segments)', () => {
     expect(a.execution?.shard).toEqual({ index: 1, total: 2, source: 'flag', probes: true });
     expect(b.execution?.shard).toEqual({ index: 2, total: 2, source: 'flag', probes: false });
     expect(a.checks.some((c) => c.category === 'contract')).toBe(true);
-    expect(b.checks.every((c) => c.category === 'slo')).toBe(true);
+    expect(b.checks.filter((c) => c.category !== 'slo').every((c) => c.status === 'skip')).toBe(true);
+    expect(b.checks.find((c) => c.id === 'contract.request-id.present')?.message).toBe(
+      'probe checks run on shard 1 only; this is shard 2/2',
+    );
   }, 60_000);
 
   it('bad shard flags are usage errors (exit 2)', async () => {

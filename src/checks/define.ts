@@ -36,6 +36,16 @@ export interface CheckContext {
   /** Per-endpoint SLO targets from the config (endpoint label → targets). */
   endpointSlo: Record<string, Partial<SloTargets>>;
   latency?: LatencyEvidence;
+  /** Why no load phase ran although the slo checks asked for one (budget spent, nothing measurable). */
+  loadNotRun?: string;
+  /** Where the endpoints came from and the OpenAPI operations the run left out. */
+  endpointPlan?: {
+    source: string;
+    leftOut: ReadonlyArray<{ operation: string; reason: string }>;
+    /** The URL's base path and the spec's server URL, for the hint on a 404 from a spec endpoint. */
+    basePath: string;
+    serverUrl?: string;
+  };
 }
 
 /** What the load phase hands to the slo checks. */

@@ -7,6 +7,7 @@ import {
   requestIdUnique,
 } from './contract-request-id.js';
 import type { CheckDef } from './define.js';
+import { endpointReachable } from './endpoint-reachable.js';
 import { errorContentType, errorCorrelation, errorSchema } from './errors.js';
 import { errorNoLeak } from './errors-leak.js';
 import { liveness, readiness } from './health.js';
@@ -18,10 +19,11 @@ import { cors, fingerprint } from './security-exposure.js';
 import { SLO_CHECKS } from './slo.js';
 
 /** Version of the rule set; bumped whenever a rule's verdict can change. Printed in every report. */
-export const RULES_VERSION = '2026.11.1';
+export const RULES_VERSION = '2026.11.2';
 
 /** Every check, in report order. Plain data: nothing registers itself at import time. */
 export const CHECKS: readonly CheckDef[] = [
+  endpointReachable,
   requestIdPresent,
   requestIdFormat,
   requestIdUnique,

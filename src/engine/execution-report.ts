@@ -1,6 +1,8 @@
 import type { RunOptions } from '../config/options.js';
 import { type ExecutionRecord, runsProbes } from '../load/execution.js';
 import { type LoadPhaseResult, signalName } from '../load/load-phase.js';
+import type { CheckDef } from '../checks/define.js';
+import type { Shard } from '../load/shard.js';
 import type { CheckResult, Report } from '../types.js';
 
 /** The report's `execution` section of one run, or undefined when there is nothing to say. */
@@ -52,4 +54,23 @@ export function sloSection(options: RunOptions): Report['slo'] {
   return Object.keys(options.endpointSlo).length > 0
     ? { ...options.slo, endpoints: options.endpointSlo }
     : options.slo;
+}
+
+/** Checks the configuration enabled but a shard other than 1 leaves to shard 1: skipped, saying so. */
+export function skippedOnShard(
+  skipped: Map<string, CheckResult>,
+  configured: readonly CheckDef[],
+  run: readonly CheckDef[],
+  shard: Shard | undefined,
+): Map<string, CheckResult> {
+  if (!shard) return skipped;
+  for (const c of configured)
+    if (!run.includes(c))
+      skipped.set(c.id, {
+        id: c.id,
+        category: c.category,
+        status: 'skip',
+        message: `probe checks run on shard 1 only; this is shard ${shard.index}/${shard.total}`,
+      });
+  return skipped;
 }

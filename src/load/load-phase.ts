@@ -10,15 +10,19 @@ import { shardRequestCount, waitUntil } from './shard.js';
 import type { LoadStats } from './stats.js';
 import { evidenceFromSummary, summarizeLoad } from './summarize.js';
 import { advertisedBudget, parseRateLimit, primary } from '../checks/ratelimit/parse.js';
+import type { SampleNeed } from '../engine/sample-needs.js';
+import { budgetResetSec } from './budget-reset.js';
+import { describeLoadPlan, requestsForConclusive } from './plan-notice.js';
 
 /** Share of an advertised budget the polite plan leaves unspent for the target's other clients. */
 export const POLITE_RESERVE = 0.1;
 
 interface Budget {
+  limit?: number | undefined;
   remaining: number | undefined;
   policy: string;
-  /** Limit per window and window length (s), when advertised. */
-  limit?: number | undefined;
+  resetSec?: number | undefined;
+  /** Window length (s), when advertised. */
   windowSec?: number | undefined;
 }
 
@@ -44,9 +48,15 @@ export async function readBudgets(
           signal: AbortSignal.timeout(options.timeoutMs),
         });
         await res.body.dump().catch(() => undefined);
-        const fields = res.headers as Record<string, string | string[]>;
-        const { remaining, policy, limit } = advertisedBudget(fields);
-        out.set(t.label, { remaining, policy, limit, windowSec: primary(parseRateLimit(fields))?.windowSec });
+        const h = res.headers as Record<string, string | string[]>;
+        const { limit, remaining, policy } = advertisedBudget(h);
+        out.set(t.label, {
+          limit,
+          remaining,
+          policy,
+          resetSec: budgetResetSec(res.statusCode, h),
+          windowSec: primary(parseRateLimit(h))?.windowSec,
+        });
       } catch {
         out.set(t.label, { remaining: undefined, policy: 'none' });
       }
@@ -79,7 +89,8 @@ export function politeRequestCap(
     const n = Math.floor(usable / share);
     if (n < cap) {
       cap = n;
-      limiting = `${label} (${policy}, Remaining ${remaining})`;
+      const reset = budgets.get(label)?.resetSec;
+      limiting = `the rate-limit budget of ${label} (${policy}, Remaining ${remaining}${reset !== undefined ? `, resets in ${reset} s` : ''})`;
     }
   }
   return limiting ? { cap, limiting } : { cap };
@@ -118,6 +129,11 @@ export interface LoadPhaseResult {
   execution: Pick<ExecutionRecord, 'plan' | 'startedLateMs' | 'interrupted' | 'aborted'>;
 }
 
+/** Why the load phase sent nothing (a spent budget, no GET endpoint): the slo checks say so. */
+export interface LoadNotRun {
+  notRun: string;
+}
+
 /**
  * The load phase: plans a request budget (polite by default: within the advertised rate limits the
  * load requests themselves see), runs the open or closed model, and summarizes the histograms.
@@ -125,35 +141,66 @@ export interface LoadPhaseResult {
 export async function runLoadPhase(
   options: RunOptions,
   emitter?: (runner: LoadRunner) => void,
-): Promise<LoadPhaseResult | undefined> {
-  if (options.signal?.aborted) return undefined;
+  needs: readonly SampleNeed[] = [],
+): Promise<LoadPhaseResult | LoadNotRun> {
+  if (options.signal?.aborted) return { notRun: 'the run was interrupted before the load phase' };
   const target = new URL(options.target);
   const targets = chooseLoadTargets(options);
-  if (targets.length === 0) return undefined;
+  if (targets.length === 0)
+    return {
+      notRun: 'no GET endpoint to measure (the load phase sends only safe requests); add one with --endpoint',
+    };
   const headers = loadHeaders(options);
   const closed = options.load.connections !== undefined;
+  // Sized by the sample rule when no --duration/--requests was given: enough for every enabled verdict.
+  const sized = options.load.autoSize && !closed && needs.length > 0;
   let requests = closed
     ? (options.load.requests ?? Number.MAX_SAFE_INTEGER)
-    : Math.max(1, Math.round(options.load.rate * options.load.durationSec));
+    : sized
+      ? requestsForConclusive(needs)
+      : Math.max(1, Math.round(options.load.rate * options.load.durationSec));
   const declared = requests;
   const shard = options.shard;
   let politeNote: string | undefined;
+  let cappedBy: string | undefined;
   if (options.load.polite) {
     const budgets = await readBudgets(target.origin, targets, headers, options);
+    if (
+      Object.keys(options.loadHeaders).length > 0 &&
+      [...budgets.values()].some((b) => b.remaining !== undefined)
+    )
+      options.onNotice?.(
+        `load: the --load-header key was not honoured as a bypass: responses to requests with it still carry rate-limit headers (${[
+          ...budgets.entries(),
+        ]
+          .filter(([, b]) => b.remaining !== undefined)
+          .map(([l, b]) => `${l} Limit ${b.limit ?? '?'}, Remaining ${b.remaining}`)
+          .join('; ')}); the load stays within that budget (--no-polite ignores it)`,
+      );
     const { cap, limiting } = politeRequestCap(targets, budgets);
     // A shard's own requests must fit its budget: every shard then sends its part of the first cap × N.
     if (cap < shardRequestCount(requests, shard)) {
       requests = Math.max(cap, 0) * (shard?.total ?? 1);
-      politeNote = `polite mode kept the load to ${requests} requests within the advertised rate limits (limited by ${limiting}); give a bypass or override key with --load-header, or --no-polite, for a conclusive run`;
-      options.onNotice?.(`load: ${politeNote}`);
+      cappedBy = limiting;
+      politeNote = `polite mode kept the load to ${requests} requests within ${limiting}; give a bypass or override key with --load-header, or --no-polite, for a conclusive run`;
     }
   }
-  if (requests <= 0) return undefined;
+  if (requests <= 0) {
+    const notRun = `${cappedBy ?? 'the rate-limit budget'} leaves no request for the load phase; run again after the reset, or give a bypass or override key with --load-header`;
+    options.onNotice?.(`load: nothing will be sent: ${notRun}`);
+    return { notRun };
+  }
+  options.onNotice?.(
+    closed
+      ? `load: closed model, ${options.load.connections} connections for up to ${options.load.durationSec} s${requests < Number.MAX_SAFE_INTEGER ? `, at most ${requests} requests` : ''} to ${targets.length} endpoint(s)`
+      : describeLoadPlan({ requests, rate: options.load.rate, endpoints: targets.length, needs, cappedBy }),
+  );
+  const durationSec = sized ? requests / options.load.rate : options.load.durationSec;
   const record: PlanRecord = {
     model: closed ? 'closed' : 'open',
     ...(closed ? { connections: options.load.connections } : { rate: options.load.rate }),
     requests: declared === Number.MAX_SAFE_INTEGER ? 0 : declared,
-    durationSec: options.load.durationSec,
+    durationSec: sized ? declared / options.load.rate : options.load.durationSec,
     targets: targets.map((t) => ({ endpoint: t.label, weight: t.weight })),
     ...(options.startAt !== undefined ? { startAt: new Date(options.startAt).toISOString() } : {}),
   };
@@ -165,7 +212,7 @@ export async function runLoadPhase(
     rate: options.load.rate,
     requests,
     connections: options.load.connections ?? 1,
-    durationMs: options.load.durationSec * 1000,
+    durationMs: durationSec * 1000,
     timeoutMs: options.timeoutMs,
     insecure: options.insecure,
     ...(shard ? { segment: { index: shard.index, total: shard.total } } : {}),
@@ -180,7 +227,7 @@ export async function runLoadPhase(
       options.onNotice?.(`load: started ${(late / 1000).toFixed(1)} s after --start-at`);
     }
   }
-  if (options.signal?.aborted) return undefined;
+  if (options.signal?.aborted) return { notRun: 'the run was interrupted before the load phase' };
   const runner = new LoadRunner(plan);
   const planned = shardRequestCount(requests, shard);
   const decision = options.load.abortOnFail

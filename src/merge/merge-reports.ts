@@ -155,6 +155,7 @@ export function mergeReports(
     verdict: decideVerdict(checks, options.strict ?? false),
     summary: summarize(checks),
     checks,
+    ...(reports[0]!.endpoints ? { endpoints: reports[0]!.endpoints } : {}),
     ...(latency ? { latency } : {}),
     slo: Object.keys(endpointSlo).length > 0 ? { ...slo, endpoints: endpointSlo } : slo,
     ...(execution ? { execution } : {}),

@@ -20,6 +20,8 @@ export interface ProbePhaseResult {
 /** Joins the target's base path and an endpoint path (`https://h/api` + `/v1/x` → `/api/v1/x`). */
 export function joinPath(target: URL, path: string): string {
   const base = target.pathname.replace(/\/$/, '');
+  // `/` is the URL's own path, exactly as given (no trailing slash added to a base path).
+  if (base && (path === '/' || path.startsWith('/?'))) return `${base}${path.slice(1)}`;
   return `${base}${path.startsWith('/') ? path : `/${path}`}`;
 }
 
@@ -128,7 +130,12 @@ export async function runProbePhase(
         ...(hasBody
           ? { body: JSON.stringify(ep.body), headers: { 'content-type': 'application/json' } }
           : {}),
-        meta: { health: isHealth(ep) },
+        meta: {
+          health: isHealth(ep),
+          // Endpoints the user named fail when not serving; defaults and discovered ones warn.
+          origin: ['configured', 'openapi'].includes(options.endpointSource.kind) ? 'configured' : 'default',
+          ...(ep.fromSpec ? { fromSpec: true } : {}),
+        },
       };
       if (reachability && ep === first && ep.method === 'GET' && !hasBody) {
         client.record({ ...reachability, meta: req.meta });

@@ -41,7 +41,7 @@ export const enforced: CheckDef = {
   category: 'ratelimit',
   severity: 'error',
   title: 'The budget is enforced',
-  rule: '(--rate-limit-probe) After the advertised budget is spent, the next request gets 429. An earlier 429 passes (other clients may share the budget). With --wait-for-reset, the budget returns after Reset.',
+  rule: '(--rate-limit-probe) After the advertised budget is spent, the next request gets 429. A pass needs the change from allowed to refused: an earlier 429 passes (other clients may share the budget), a 429 on the very first probe request is inconclusive (the budget was spent before the probe). With --wait-for-reset, the budget returns after Reset.',
   why: 'A limit that is advertised but not enforced protects nothing: abuse and runaway clients go straight through.',
   fix: FIX,
   source: SOURCE,
@@ -49,7 +49,9 @@ export const enforced: CheckDef = {
     'rate-limit fields as in ratelimit.headers.format (the binding policy: the smallest remaining budget)',
   needs: ['rl-probe'],
   messages: {
-    ok: '{endpoint}: 429 after {sent} requests (Remaining was {remaining} at start, Limit {limit})',
+    ok: '{endpoint}: allowed, then 429 after {sent} requests (Remaining was {remaining} at start, Limit {limit})',
+    spent:
+      '{endpoint}: inconclusive: the first probe request already got 429 (Remaining was {remaining} at start, Limit {limit}), so the change from allowed to refused was not seen; run again after the window resets',
     notEnforced:
       '{endpoint}: {sent} requests with a budget of {remaining} (Limit {limit}) and none was 429; the limit is advertised but not enforced',
     returned: '{endpoint}: after waiting for Reset, the budget returned (status {status}, Remaining {after})',
@@ -77,16 +79,18 @@ export const enforced: CheckDef = {
       limit: start.limit,
     };
     const out: Finding[] = [
-      first429 === -1
-        ? {
-            status: 'fail',
-            messageId: 'notEnforced',
-            endpoint,
-            data,
-            expected: 429,
-            actual: es.at(-1)!.response.status,
-          }
-        : { status: 'pass', messageId: 'ok', endpoint, data },
+      first429 === 0 && spentBefore(ctx, es[0]!)
+        ? { status: 'warn', messageId: 'spent', endpoint, data }
+        : first429 === -1
+          ? {
+              status: 'fail',
+              messageId: 'notEnforced',
+              endpoint,
+              data,
+              expected: 429,
+              actual: es.at(-1)!.response.status,
+            }
+          : { status: 'pass', messageId: 'ok', endpoint, data },
     ];
     const reset = responded(ctx.exchanges, ['rl-reset'])[0];
     if (reset) {
@@ -102,6 +106,17 @@ export const enforced: CheckDef = {
     return out;
   },
 };
+
+/**
+ * True when the budget was spent before the probe began: the endpoint's own probes (which advertised
+ * the budget the probe spends) were already refused, so no allowed request preceded the first 429.
+ */
+function spentBefore(ctx: CheckContext, firstExhaust: Responded): boolean {
+  const before = responded(ctx.exchanges, ['endpoint', 'endpoint-repeat']).filter(
+    (e) => e.endpoint === firstExhaust.endpoint && e.seq < firstExhaust.seq,
+  );
+  return before.length === 0 || before.every((e) => e.response.status === 429);
+}
 
 export const contract429: CheckDef = {
   id: 'ratelimit.429.contract',
@@ -272,7 +287,7 @@ export const isolation: CheckDef = {
     drained:
       '{endpoint}: Remaining fell {before} → {after} while "{spent}" was spent; the policies share one counter',
     single:
-      'only one rate-limit policy among the probed endpoints; add an endpoint of another policy (e.g. --endpoint "GET /v1/export")',
+      'only one rate-limit policy among the probed endpoints; add an endpoint under another policy with --endpoint',
     notRun: NOT_RUN,
   },
   evaluate(ctx) {

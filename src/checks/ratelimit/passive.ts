@@ -18,14 +18,14 @@ export const FIX =
   '- Fastify: `@fastify/rate-limit` (Reset is delta seconds; `enableDraftSpec` for the IETF names).\n' +
   '- nginx: `limit_req` enforces but sends no headers; add them in the application or with njs.';
 
-/** Exchanges judged by the passive checks: ordinary endpoint probes, not health endpoints or exempted ones. */
+/**
+ * Exchanges judged by the passive checks: ordinary endpoint probes, not health endpoints or exempted
+ * ones. A 429 is judged too: its fields must still advertise the (spent) budget.
+ */
 export function rateLimitedExchanges(ctx: CheckContext): Responded[] {
   return responded(ctx.exchanges, ['endpoint', 'endpoint-repeat']).filter(
     (e) =>
-      e.response.status !== 429 &&
-      e.response.status < 500 &&
-      ctx.expectedLimit(e.endpoint)?.policy !== 'none' &&
-      e.meta?.health !== true,
+      e.response.status < 500 && ctx.expectedLimit(e.endpoint)?.policy !== 'none' && e.meta?.health !== true,
   );
 }
 
@@ -223,7 +223,7 @@ export const policyMatch: CheckDef = {
   title: 'Limit matches the endpoint’s policy',
   rule: 'The advertised Limit equals the expected policy for the endpoint: default 100, webhook 1000, ai 20, export 10 per 60 s (docs/contract.md), or the map in the config’s `policies`. Where several policies are advertised, the expected one passes wherever it is listed.',
   why: 'A wrong limit means the wrong policy is applied: expensive endpoints under the generous budget, or clients throttled for nothing.',
-  fix: `${FIX}\n- If your API’s policies differ from the contract’s, declare them in harden-check.config.json: \`"policies": { "GET /v1/export": { "limit": 10, "windowSec": 60 } }\`.`,
+  fix: `${FIX}\n- If your API’s policies differ from the contract’s, declare them in harden-check.config.json: \`"policies": { "GET /reports": { "limit": 10, "windowSec": 60 } }\`.`,
   source: SOURCE,
   grammar:
     'rate-limit fields as in ratelimit.headers.format; every advertised policy of any dialect, in any order',
@@ -304,6 +304,8 @@ export const remainingDecrements: CheckDef = {
     rose: '{endpoint}: Remaining rose {first} → {second} within one window (Reset unchanged)',
     newWindow:
       '{endpoint}: a new window began between the two requests (Remaining {first} → {second}); inconclusive',
+    spent:
+      '{endpoint}: inconclusive: the budget is already spent (429, Remaining {first} → {second}), so Remaining cannot decrement; run again after the window resets',
     none: 'no consecutive rate-limited requests to compare',
   },
   evaluate(ctx) {
@@ -326,7 +328,9 @@ export const remainingDecrements: CheckDef = {
             : '',
       };
       const endpoint = second.endpoint;
-      if (b.remaining < a.remaining) out.push({ status: 'pass', messageId: 'ok', endpoint, data });
+      if (first.response.status === 429 || second.response.status === 429)
+        out.push({ status: 'warn', messageId: 'spent', endpoint, data });
+      else if (b.remaining < a.remaining) out.push({ status: 'pass', messageId: 'ok', endpoint, data });
       else if (newWindowBetween(a, b, first, second))
         out.push({ status: 'warn', messageId: 'newWindow', endpoint, data });
       else

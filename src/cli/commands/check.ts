@@ -1,6 +1,8 @@
 import type { Flags } from '../../config/flags.js';
 import { resolveRunOptions } from '../../config/load-config.js';
+import { buildErrorReport } from '../../engine/error-report.js';
 import { runChecksWithOptions } from '../../engine/run-checks.js';
+import { EXIT, HardenError } from '../../errors.js';
 import type { Report } from '../../types.js';
 import { listenForInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
@@ -50,6 +52,8 @@ export async function runCheck(
   }
   const options = await resolveRunOptions(target, flags, io.cwd, io.env);
   const notices = !o.quiet;
+  const startedAt = new Date();
+  const t0 = performance.now();
   const interrupt = listenForInterrupt(io.signals, (name) =>
     io.stderr.write(
       `\nharden-check: ${name}: stopping the load, finishing requests in flight; a second Ctrl-C quits at once\n`,
@@ -68,6 +72,14 @@ export async function runCheck(
           notices && io.stderr.isTTY && attachProgress(runner, io.stderr as NodeJS.WriteStream),
       },
     );
+  } catch (err) {
+    // An unreachable target still gets every requested report (verdict "error"), then exit 3.
+    if (!(err instanceof HardenError) || err.exitCode !== EXIT.unreachable) throw err;
+    const failed = buildErrorReport({ ...options, startedAt, durationMs: performance.now() - t0 }, err);
+    // The text report would only repeat the one-line error on stderr; files and other formats are written.
+    const filesOnly = plan.main.format === 'text' && plan.main.file === undefined;
+    await emitReport(failed, plan, o, io, filesOnly);
+    throw err;
   } finally {
     interrupt.dispose();
   }

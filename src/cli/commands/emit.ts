@@ -17,21 +17,22 @@ function wantColor(opts: CliOptions, io: CliIo): boolean {
 }
 
 /**
- * Writes the report(s) of the plan (and the OpenSLO export) and returns the exit code: of the
- * verdict, or 128 + the signal number for an interrupted run.
+ * Writes the report(s) of the plan (with `filesOnly`, nothing to stdout) and the OpenSLO export,
+ * and returns the exit code: of the verdict, or 128 + the signal number for an interrupted run.
  */
 export async function emitReport(
   report: Report,
   plan: OutputPlan,
   o: CliOptions,
   io: CliIo,
+  filesOnly = false,
 ): Promise<number> {
   const out = await writeReports(report, plan, wantColor(o, io), io.cwd, Boolean(o.quiet));
   if (o.exportOpenslo) {
     const { writeOpenSlo } = await import('../../export/openslo.js');
     await writeOpenSlo(report, o.exportOpenslo, io.cwd);
   }
-  if (out !== undefined) io.stdout.write(out);
+  if (out !== undefined && !filesOnly) io.stdout.write(out);
   const interrupted = report.execution?.interrupted;
   if (interrupted) return SIGNAL_EXIT[interrupted.signal] ?? EXIT.interrupted;
   return report.verdict === 'pass' ? EXIT.ok : EXIT.failed;
