@@ -47,6 +47,10 @@ function runBin(
 const RATE = 120;
 const SECONDS = 3;
 const load = [
+  '--endpoint',
+  'GET /v1/info',
+  '--endpoint',
+  'GET /v1/forecast/summary',
   '--checks',
   'slo',
   '--rate',

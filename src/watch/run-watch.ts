@@ -2,6 +2,7 @@ import { RULES_VERSION } from '../checks/registry.js';
 import { SLO_CHECKS } from '../checks/slo.js';
 import type { RunOptions } from '../config/options.js';
 import { evaluateChecks } from '../engine/evaluate.js';
+import { planEndpoints } from '../engine/endpoint-plan.js';
 import { sloSection } from '../engine/execution-report.js';
 import { redactSecrets } from '../engine/redact-report.js';
 import { decideVerdict, summarize } from '../engine/verdict.js';
@@ -57,6 +58,8 @@ async function politeRate(options: RunOptions, targets: LoadTarget[], wanted: nu
  */
 export async function runWatch(options: RunOptions, settings: WatchSettings): Promise<Report> {
   const forSec = settings.forText !== undefined ? parseDurationSec(settings.forText) : undefined;
+  // The endpoints a run would probe: configured ones, else an OpenAPI document's GET operations.
+  options = (await planEndpoints(options)).options;
   const targets = chooseLoadTargets(options);
   if (targets.length === 0)
     throw new HardenError('USAGE', 'watch: no GET endpoint to watch; give --endpoint "GET /path"');
