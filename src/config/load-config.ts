@@ -152,7 +152,7 @@ export async function resolveRunOptions(
     );
   return {
     ...(shard ? { shard } : {}),
-    ...(startAt !== undefined ? { startAt } : {}),
+    ...(startAt !== undefined ? { startAtMs: startAt } : {}),
     target: target.href.replace(/\/$/, ''),
     endpoints,
     endpointSource: source,

@@ -59,7 +59,7 @@ export interface RunOptions {
   /** This process's execution segment of the load schedule (--shard). */
   shard?: Shard;
   /** Wall-clock start of the load phase, epoch ms (--start-at), so that shards start together. */
-  startAt?: number;
+  startAtMs?: number;
   /** Aborted on Ctrl-C: the load phase stops sending and the report is marked interrupted. */
   signal?: AbortSignal;
   health: { liveness: string; readiness: string };

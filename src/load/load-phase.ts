@@ -202,7 +202,7 @@ export async function runLoadPhase(
     requests: declared === Number.MAX_SAFE_INTEGER ? 0 : declared,
     durationSec: sized ? declared / options.load.rate : options.load.durationSec,
     targets: targets.map((t) => ({ endpoint: t.label, weight: t.weight })),
-    ...(options.startAt !== undefined ? { startAt: new Date(options.startAt).toISOString() } : {}),
+    ...(options.startAtMs !== undefined ? { startAt: new Date(options.startAtMs).toISOString() } : {}),
   };
   const plan: LoadPlan = {
     origin: target.origin,
@@ -218,9 +218,9 @@ export async function runLoadPhase(
     ...(shard ? { segment: { index: shard.index, total: shard.total } } : {}),
   };
   const execution: LoadPhaseResult['execution'] = { plan: record };
-  if (options.startAt !== undefined) {
-    await waitUntil(options.startAt, options.signal);
-    const late = Date.now() - options.startAt;
+  if (options.startAtMs !== undefined) {
+    await waitUntil(options.startAtMs, options.signal);
+    const late = Date.now() - options.startAtMs;
     // Timer wake-up jitter is not lateness; a shard that missed the start by more is named.
     if (late > 1000) {
       execution.startedLateMs = late;
