@@ -9,9 +9,17 @@ import {
   WORKBOOK_PAIRS,
 } from './burn-rate.js';
 import { parseDurationSec } from './duration.js';
+import { WindowRecorder } from './window-recorder.js';
 
 const SLO: SloTargets = { p95Ms: 100, p99Ms: 500, errorRate: 0.001, availability: 0.999 };
-const slot = (total: number, errors = 0, overP95 = 0): Slot => ({ ...emptySlot(), total, errors, overP95 });
+// A 5xx is both an error and unavailable; `unavailable` defaults to the errors.
+const slot = (total: number, errors = 0, overP95 = 0, unavailable = errors): Slot => ({
+  ...emptySlot(),
+  total,
+  errors,
+  unavailable,
+  overP95,
+});
 
 describe('burn rates (SRE workbook, multiwindow multi-burn-rate)', () => {
   it('is the bad share over the budget', () => {
@@ -38,6 +46,19 @@ describe('burn rates (SRE workbook, multiwindow multi-burn-rate)', () => {
     ]);
     // The fast pair resets as soon as the short window is clean again.
     expect(firingAlerts([...burning.slice(1), slot(1000)], 300, [WORKBOOK_PAIRS[0]!], SLO)).toEqual([]);
+  });
+
+  it('burns the availability budget on 4xx answers, the error-rate budget only on 5xx and transport errors', () => {
+    const r = burnRates(slot(1000, 0, 0, 3), SLO);
+    expect(r.availability).toBeCloseTo(3);
+    expect(r['error-rate']).toBe(0);
+  });
+
+  it('counts a 404 as unavailable but not as an error, and a 429 apart', () => {
+    const rec = new WindowRecorder(SLO, WORKBOOK_PAIRS, 60);
+    for (const status of [200, 204, 301, 404, 401, 503, 0, 429]) rec.record('GET /', status, 1000);
+    const w = rec.close(60);
+    expect([w.requests, w.errors, w.unavailable, w.rateLimited]).toEqual([7, 2, 4, 1]);
   });
 
   it('shortens the workbook windows to fit a run', () => {

@@ -29,15 +29,20 @@ export function chooseTimeScale(forSec: number | undefined, given: number | unde
   return Math.max(1, 21_600 / forSec);
 }
 
-/** One slot of the sliding windows: counts of requests judged (429s excluded) and of bad ones per SLO. */
+/**
+ * One slot of the sliding windows: counts of requests judged (429s excluded) and of bad ones per
+ * SLO. `errors` are 5xx and transport errors (error-rate SLO); `unavailable` is every answer that
+ * is not 2xx or 3xx, transport errors included (availability SLO, the same success rule as a run).
+ */
 export interface Slot {
   total: number;
   errors: number;
+  unavailable: number;
   overP95: number;
   overP99: number;
 }
 
-export const emptySlot = (): Slot => ({ total: 0, errors: 0, overP95: 0, overP99: 0 });
+export const emptySlot = (): Slot => ({ total: 0, errors: 0, unavailable: 0, overP95: 0, overP99: 0 });
 
 export type SloName = 'availability' | 'error-rate' | 'latency-p95' | 'latency-p99';
 export const SLO_NAMES: readonly SloName[] = ['availability', 'error-rate', 'latency-p95', 'latency-p99'];
@@ -58,6 +63,7 @@ export function sumSlots(slots: readonly Slot[], n: number): Slot {
   for (const s of slots.slice(Math.max(0, slots.length - n))) {
     out.total += s.total;
     out.errors += s.errors;
+    out.unavailable += s.unavailable;
     out.overP95 += s.overP95;
     out.overP99 += s.overP99;
   }
@@ -71,7 +77,7 @@ export function burnRates(w: Slot, slo: SloTargets): Record<SloName, number> {
   const rate = (bad: number, budget: number) =>
     budget > 0 ? share(bad) / budget : share(bad) > 0 ? Infinity : 0;
   return {
-    availability: rate(w.errors, b.availability),
+    availability: rate(w.unavailable, b.availability),
     'error-rate': rate(w.errors, b['error-rate']),
     'latency-p95': rate(w.overP95, b['latency-p95']),
     'latency-p99': rate(w.overP99, b['latency-p99']),

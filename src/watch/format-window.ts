@@ -13,7 +13,7 @@ const burn = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '∞');
 
 /** The lines printed for one window: SLIs, per-endpoint SLIs, burn rates, firing alerts. */
 export function formatWindow(w: WindowReport, slo: SloTargets): string {
-  const ok = w.requests > 0 ? ((w.requests - w.errors) / w.requests) * 100 : 100;
+  const ok = w.requests > 0 ? ((w.requests - w.unavailable) / w.requests) * 100 : 100;
   const c = w.clientMs;
   const lines = [
     `watch [${fmtSpan(w.endSec)}] window ${w.index}: ${w.requests} requests, ${w.errors} errors, ${w.rateLimited} rate-limited; availability ${ok.toFixed(2)} %; p50 ${c.p50} ms, p95 ${c.p95} ms, p99 ${c.p99} ms`,

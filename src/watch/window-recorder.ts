@@ -9,7 +9,10 @@ export interface WindowReport {
   endSec: number;
   requests: number;
   rateLimited: number;
+  /** 5xx answers and transport errors. */
   errors: number;
+  /** Answers that are not 2xx or 3xx, transport errors included (429s are counted apart). */
+  unavailable: number;
   clientMs: Percentiles;
   endpoints: Array<{ endpoint: string; requests: number; errors: number; p95Ms: number }>;
   /** Burn rate per window pair: [long, short] per SLO. */
@@ -58,6 +61,7 @@ export class WindowRecorder {
     const bad = status === 0 || status >= 500;
     slot.total++;
     if (bad) slot.errors++;
+    if (status === 0 || status >= 400) slot.unavailable++;
     if (correctedUs > this.slo.p95Ms * 1000) slot.overP95++;
     if (correctedUs > this.slo.p99Ms * 1000) slot.overP99++;
     recordMicros(cur.hist, correctedUs);
@@ -81,6 +85,7 @@ export class WindowRecorder {
       requests: slot.total,
       rateLimited: cur.rateLimited,
       errors: slot.errors,
+      unavailable: slot.unavailable,
       clientMs: percentilesMs(cur.hist),
       endpoints: [...cur.endpoints].map(([endpoint, e]) => ({
         endpoint,
