@@ -135,6 +135,14 @@ export const ROUTE_DOCS: Readonly<Record<string, Readonly<Record<string, Operati
       statuses: [{ status: 200, when: 'always (streamed)' }],
     },
   },
+  '/openapi.json': {
+    GET: {
+      summary:
+        'This API as an OpenAPI 3.1 document, generated from the same route catalog and ajv schemas as this page.',
+      produces: 'application/json',
+      statuses: [{ status: 200, when: 'always' }],
+    },
+  },
   '/metrics': {
     GET: {
       summary: 'Prometheus metrics (SLIs, dependency state, process).',

@@ -14,6 +14,7 @@ import {
 import { readIdempotencyKey } from '../idempotency/key-header.js';
 import type { StateStore } from '../store/state-store.js';
 import { streamExport } from './export.js';
+import { buildOpenApiDocument } from './openapi-doc.js';
 import { describeErrors, MAX_HORIZON, validateForecast, validateWebhookEvent } from './schemas.js';
 
 /** What handlers may use; passed explicitly, never global. */
@@ -198,6 +199,19 @@ export const postForecast: Handler = async (ctx, deps) => {
 const FORECAST_WINDOW = 5000;
 
 export const exportEvents: Handler = (ctx, deps) => streamExport(ctx, deps.store.eventPages());
+
+// The OpenAPI document depends only on the version: serialize it once per version.
+const openApiBodies = new Map<string, string>();
+
+/** GET /openapi.json: the API's own OpenAPI 3.1 document (discovery; see openapi-doc.ts). */
+export const openApiDocument: Handler = (ctx, deps) => {
+  let body = openApiBodies.get(deps.version);
+  if (body === undefined) {
+    body = JSON.stringify(buildOpenApiDocument(deps.version));
+    openApiBodies.set(deps.version, body);
+  }
+  sendRawJson(ctx, 200, body);
+};
 
 export const metrics: Handler = async (ctx, deps) => {
   const text = await deps.metrics.registry.metrics();

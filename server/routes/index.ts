@@ -5,6 +5,7 @@ import {
   healthz,
   info,
   metrics,
+  openApiDocument,
   postForecast,
   postWebhookEvent,
   readyz,
@@ -21,6 +22,7 @@ export const ROUTES: RouteTable = new Map<string, Record<string, Handler>>([
   ['/v1/webhooks/events', { POST: postWebhookEvent }],
   ['/v1/ai/forecast', { POST: postForecast }],
   ['/v1/export', { GET: exportEvents }],
+  ['/openapi.json', { GET: openApiDocument }],
   ['/metrics', { GET: metrics }],
 ]);
 
