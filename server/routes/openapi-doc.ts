@@ -24,13 +24,12 @@ const stringHeader = (description: string): Json => ({ description, schema: { ty
 
 /** Response header fields the contract names (docs/contract.md), as OAS Header Objects. */
 const HEADERS: Record<string, Json> = {
-  'X-Request-ID': stringHeader(
-    'Request id: the inbound X-Request-ID when it is a safe token (1-128 of A-Z a-z 0-9 . _ : -), else a new UUID. On every response.',
-  ),
-  'X-Latency-MS': {
-    description: 'Time the server took to produce the response headers, in milliseconds. On every response.',
-    schema: { type: 'number', minimum: 0 },
+  'X-Request-ID': {
+    description:
+      'RFC 9562 UUID of the request: a valid client-supplied one echoed, else a fresh one. On every response.',
+    schema: { type: 'string', format: 'uuid' },
   },
+  'X-Latency-MS': integerHeader('Whole milliseconds spent in the server. On every response.'),
   'X-RateLimit-Limit': integerHeader('Requests allowed per window by the policy that applies.'),
   'X-RateLimit-Remaining': integerHeader('Requests left in the current window.'),
   'X-RateLimit-Reset': integerHeader('When the current window ends, in epoch seconds.'),

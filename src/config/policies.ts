@@ -1,4 +1,4 @@
-import { POLICIES, policyFor } from '../../server/policies.js';
+import { isExemptPath, POLICIES, policyFor } from '../../server/policies.js';
 import { HardenError } from '../errors.js';
 import type { Endpoint } from '../types.js';
 import { endpointLabel } from './endpoint.js';
@@ -33,12 +33,15 @@ export function resolvePolicies(
   return out;
 }
 
-/** The contract's policy map (docs/contract.md) applied to the probed endpoints; health endpoints are exempt. */
+/**
+ * The contract's policy map (docs/contract.md) applied to the probed endpoints; the operational
+ * endpoints (/healthz, /readyz, /metrics) are exempt.
+ */
 export function defaultPolicies(endpoints: readonly Endpoint[]): Record<string, PolicyExpectation | 'none'> {
   const out: Record<string, PolicyExpectation | 'none'> = {};
   for (const e of endpoints) {
     const path = e.path.split('?', 1)[0]!;
-    if (path === '/healthz' || path === '/readyz') {
+    if (isExemptPath(path)) {
       out[endpointLabel(e)] = 'none';
       continue;
     }
