@@ -71,6 +71,8 @@ describe('the OpenAPI document of the route catalog', () => {
         expect(Object.keys(error.content ?? {})).toEqual(['application/problem+json']);
       }
     }
+    const notReady = doc.paths['/readyz']!.get!.responses['503']!;
+    expect(Object.keys(notReady.content ?? {})).toEqual(['application/health+json']);
     const retry = doc.paths['/v1/info']!.get!.responses['429']!;
     expect(Object.keys(retry.headers ?? {})).toEqual(
       expect.arrayContaining(['Retry-After', 'RateLimit-Policy']),

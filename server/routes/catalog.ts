@@ -7,6 +7,8 @@ export interface StatusDoc {
   when: string;
   /** Response headers worth naming for this status. */
   headers?: readonly string[];
+  /** Media type of an error status that is not `application/problem+json` (e.g. a failing readiness report). */
+  produces?: string;
 }
 
 /** What docs/ops/api.md says about one method of one route (rendered by api-doc.ts). */
@@ -58,6 +60,7 @@ export const ROUTE_DOCS: Readonly<Record<string, Readonly<Record<string, Operati
         {
           status: 503,
           when: 'a check fails: `checks["state:store"]` (last write failed) or `checks["redis:ping"]` (Redis unreachable)',
+          produces: 'application/health+json',
         },
       ],
     },

@@ -76,9 +76,9 @@ function namedHeaders(status: StatusDoc): string[] {
   return (status.headers ?? []).map((h) => h.split(':')[0]!.trim()).filter((h) => h in HEADERS);
 }
 
-/** A Media Type Object: problem details, JSON of the operation, or text (NDJSON, CSV, Prometheus). */
-function mediaType(type: string, success: boolean): Json {
-  if (!success) return { schema: ref('schemas', 'Problem') };
+/** A Media Type Object: problem details, or the operation's own JSON or text (NDJSON, CSV, Prometheus). */
+function mediaType(type: string, problem: boolean): Json {
+  if (problem) return { schema: ref('schemas', 'Problem') };
   const json = type === 'application/json' || type.endsWith('+json');
   return json ? { schema: { type: 'object' } } : { schema: { type: 'string' } };
 }
@@ -88,9 +88,10 @@ function responseObject(statuses: readonly StatusDoc[], produces: string, limite
   const headerNames = new Set(['X-Request-ID', 'X-Latency-MS', ...(limited ? RATE_LIMIT_HEADERS : [])]);
   for (const s of statuses) for (const h of namedHeaders(s)) headerNames.add(h);
   const headers = Object.fromEntries([...headerNames].map((h) => [h, ref('headers', h)]));
-  const success = status < 400;
-  const types = success ? produces.split(/,\s*/) : ['application/problem+json'];
-  const content = Object.fromEntries(types.map((t) => [t, mediaType(t, success)]));
+  const own = statuses.find((s) => s.produces)?.produces;
+  const success = status < 400 || own !== undefined;
+  const types = status < 400 ? produces.split(/,\s*/) : [own ?? 'application/problem+json'];
+  const content = Object.fromEntries(types.map((t) => [t, mediaType(t, !success)]));
   return {
     description: statuses.map((s) => s.when).join('; or '),
     headers,
