@@ -40,29 +40,37 @@ function run(args) {
   });
 }
 
+const hardenArgs = (url, seconds) => [
+  HARDEN,
+  url,
+  '--endpoint',
+  'GET /',
+  '--connections',
+  String(CONNECTIONS),
+  '--duration',
+  String(seconds),
+  '--no-polite',
+  '--format',
+  'json',
+  '--quiet',
+];
+
 async function harden(url) {
-  const r = await run([
-    HARDEN,
-    url,
-    '--endpoint',
-    'GET /',
-    '--connections',
-    String(CONNECTIONS),
-    '--duration',
-    String(SECONDS),
-    '--no-polite',
-    '--format',
-    'json',
-    '--quiet',
-  ]);
+  const r = await run(hardenArgs(url, SECONDS));
   const completed = JSON.parse(r.out).latency.requests;
-  return { completed, rps: completed / r.wall, cpuUs: (r.cpu * 1e6) / completed, wall: r.wall };
+  return { completed, rps: completed / r.wall, cpuUs: (r.cpu * 1e6) / completed, wall: r.wall, cpu: r.cpu };
+}
+
+/** The fixed part of a run: start-up, probe phase, evaluation and report, without a load phase. */
+async function fixed(url) {
+  const r = await run(hardenArgs(url, 0));
+  return { wall: r.wall, cpu: r.cpu };
 }
 
 async function autocannon(url) {
   const r = await run([AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', url]);
   const completed = JSON.parse(r.out).requests.total;
-  return { completed, rps: completed / r.wall, cpuUs: (r.cpu * 1e6) / completed, wall: r.wall };
+  return { completed, rps: completed / r.wall, cpuUs: (r.cpu * 1e6) / completed, wall: r.wall, cpu: r.cpu };
 }
 
 const target = await startFastTarget();
@@ -70,7 +78,7 @@ console.log(
   `load generators as processes: ${ROUNDS} alternating rounds × ${SECONDS} s, ${CONNECTIONS} connections, target ${target.kind}`,
 );
 console.log(`machine: ${machine()}\n`);
-const res = { harden: [], autocannon: [] };
+const res = { harden: [], autocannon: [], fixed: [] };
 try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, fn] of [
@@ -83,6 +91,9 @@ try {
         `  round ${round + 1} ${name.padEnd(10)} ${fmt(r.completed)} requests in ${fmt(r.wall, 2)} s: ${fmt(r.rps)} req/s, ${fmt(r.cpuUs, 1)} µs CPU/req`,
       );
     }
+    const f = await fixed(target.url);
+    res.fixed.push(f);
+    console.log(`  round ${round + 1} harden --duration 0: ${fmt(f.wall, 2)} s wall, ${fmt(f.cpu, 2)} s CPU`);
   }
 } finally {
   await target.stop();
@@ -100,6 +111,12 @@ console.log(
     ],
   ])}`,
 );
+const fixedCpu = median(res.fixed.map((r) => r.cpu));
+const loadCpuUs = median(res.harden.map((r) => ((r.cpu - fixedCpu) * 1e6) / r.completed));
+console.log(
+  `\nharden-check's fixed cost (start-up, probe phase, evaluation, report; --duration 0): ${fmt(median(res.fixed.map((r) => r.wall)), 2)} s wall, ${fmt(fixedCpu, 2)} s CPU`,
+);
+console.log(`harden-check's load phase alone: ${fmt(loadCpuUs, 1)} µs CPU/req`);
 console.log(
   `\nthroughput ratio (harden-check / autocannon): ${(m('harden', 'rps') / m('autocannon', 'rps')).toFixed(2)}×   goal ≥ 1.00`,
 );

@@ -50,6 +50,12 @@ describe('crash safety', () => {
       const pool = new Pool(url, { connections: 20 });
       const killAfterMs = 20 + Math.floor(random() * 200);
       let stop = false;
+      // The kill comes at a random moment after the round's first acknowledgement (not after the
+      // start), so every round crashes a server that is writing, however busy the machine.
+      let firstAck!: () => void;
+      const acknowledged = new Promise<void>((resolve) => {
+        firstAck = resolve;
+      });
       const client = async (c: number) => {
         for (let i = 0; !stop; i++) {
           sent++;
@@ -61,13 +67,17 @@ describe('crash safety', () => {
               body: JSON.stringify({ type: 'crash', value: round * 1000 + c * 100 + i, series: `r${round}` }),
             });
             const text = await res.body.text();
-            if (res.statusCode === 202) acked.add((JSON.parse(text) as { id: string }).id);
+            if (res.statusCode === 202) {
+              acked.add((JSON.parse(text) as { id: string }).id);
+              firstAck();
+            }
           } catch {
             return; // the server died mid-request: this event was never acknowledged
           }
         }
       };
       const clients = Array.from({ length: 20 }, (_, c) => client(c));
+      await acknowledged;
       await new Promise((r) => setTimeout(r, killAfterMs));
       child.kill('SIGKILL');
       stop = true;
@@ -83,7 +93,8 @@ describe('crash safety', () => {
       const lost = [...acked].filter((id) => !stored.has(id));
       expect(lost, `round ${round} (kill after ${killAfterMs} ms, seed ${SEED})`).toEqual([]);
     }
-    expect(acked.size).toBeGreaterThan(ROUNDS * 20);
+    // Every round acknowledged events before its crash (how many depends on the machine).
+    expect(acked.size).toBeGreaterThan(ROUNDS);
     expect(sent).toBeGreaterThan(acked.size);
     // A restart after the last crash succeeds and removes any temp file a killed writer left.
     const { child, url, exited } = await startServer(state);
