@@ -2,6 +2,7 @@ import type { Report } from '../types.js';
 import { percentileCurve } from './distribution.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
 import { percentileRows } from './latency-table.js';
+import { runNotes } from './run-notes.js';
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -80,7 +81,7 @@ ${percentileSvg(l.histogram, 'Client latency by percentile (coordinated-omission
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24}
 h1{font-size:1.4rem}.verdict{font-weight:700;padding:.1rem .5rem;border-radius:4px}
-.verdict.pass{background:#dafbe1;color:#116329}.verdict.fail{background:#ffebe9;color:#a40e26}
+.verdict.pass{background:#dafbe1;color:#116329}.verdict.fail,.verdict.error{background:#ffebe9;color:#a40e26}p.note{color:#57606a}p.note.error{color:#a40e26;font-weight:600}
 table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
 tr.category th{background:#f6f8fa}td.status{font-weight:600;text-transform:uppercase;font-size:.8rem}
 tr.pass td.status{color:#1a7f37}tr.fail td.status{color:#cf222e}tr.warn td.status{color:#9a6700}tr.skip td.status{color:#6e7781}
@@ -89,6 +90,9 @@ svg .curve{fill:none;stroke:#0969da;stroke-width:2}svg circle{fill:#0969da}svg .
 </style></head><body>
 <h1>harden-check <span class="verdict ${report.verdict}" id="verdict">${report.verdict.toUpperCase()}</span></h1>
 <p><strong>${esc(report.target)}</strong> — ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped. Rules ${esc(report.rulesVersion)}, harden-check ${esc(report.version)}, ${esc(report.startedAt)}.</p>
+${runNotes(report)
+  .map((n) => `<p class="note${report.verdict === 'error' ? ' error' : ''}">${esc(n)}</p>`)
+  .join('\n')}
 <table id="checks"><thead><tr><th>status</th><th>check</th><th>endpoint</th><th>message</th></tr></thead>
 ${rows}
 </table>

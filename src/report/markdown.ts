@@ -1,6 +1,7 @@
 import type { Report } from '../types.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
 import { percentileRows } from './latency-table.js';
+import { runNotes } from './run-notes.js';
 
 const ICON = { pass: '✅', fail: '❌', warn: '⚠️', skip: '➖' } as const;
 
@@ -18,10 +19,11 @@ function cell(text: string): string {
 export function formatMarkdown(report: Report): string {
   const s = report.summary;
   const lines = [
-    `## harden-check: ${report.verdict === 'pass' ? '✅ pass' : '❌ fail'} — \`${report.target}\``,
+    `## harden-check: ${report.verdict === 'pass' ? '✅ pass' : report.verdict === 'error' ? '⛔ error' : '❌ fail'} — \`${report.target}\``,
     '',
     `${s.pass} passed · ${s.fail} failed · ${s.warn} warnings · ${s.skip} skipped — rules ${report.rulesVersion}, harden-check ${report.version}`,
     '',
+    ...runNotes(report).flatMap((n) => [cell(n), '']),
   ];
   const problems = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn');
   if (problems.length > 0) {

@@ -5,6 +5,7 @@ import { logBuckets } from './distribution.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
 import { LAG_MAX_LIMIT_MS, LAG_P99_LIMIT_MS } from '../load/summarize.js';
 import { fmtMs, percentileRows } from './latency-table.js';
+import { runNotes } from './run-notes.js';
 
 const SYMBOL = { pass: '✓', fail: '✗', warn: '!', skip: '-' } as const;
 
@@ -34,6 +35,9 @@ export function formatText(report: Report, options: FormatOptions): string {
     c.bold(`harden-check ${report.version} → ${report.target}`) + c.gray(`  (rules ${report.rulesVersion})`),
     '',
   ];
+  for (const note of runNotes(report))
+    out.push(report.verdict === 'error' ? c.red(printable(note)) : c.gray(printable(note)));
+  if (runNotes(report).length) out.push('');
   if (options.quiet) return formatQuiet(report, c, paint);
   const idWidth = Math.max(0, ...report.checks.map((r) => r.id.length));
   for (const [category, results] of byCategory(report.checks)) {
@@ -100,11 +104,16 @@ export function formatText(report: Report, options: FormatOptions): string {
     out.push('');
   }
   const s = report.summary;
-  const verdict = report.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
+  const verdict = verdictWord(report, c);
   out.push(
     `${verdict}  ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped in ${(report.durationMs / 1000).toFixed(1)} s`,
   );
   return `${out.join('\n')}\n`;
+}
+
+function verdictWord(report: Report, c: InstanceType<typeof Chalk>): string {
+  if (report.verdict === 'error') return c.red.bold('ERROR');
+  return report.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
 }
 
 /** `--quiet`: one line per flagged result, then the verdict; nothing when all is well but the verdict. */
@@ -117,7 +126,8 @@ function formatQuiet(
     .filter((r) => r.status === 'fail' || r.status === 'warn')
     .map((r) => `${paint[r.status](SYMBOL[r.status])} ${r.id}  ${printable(r.message)}`);
   const s = report.summary;
-  const verdict = report.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
+  if (report.verdict === 'error') lines.unshift(...runNotes(report).map(printable));
+  const verdict = verdictWord(report, c);
   lines.push(
     `${verdict}  ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped — ${report.target}`,
   );

@@ -15,14 +15,15 @@ function wantColor(opts: CliOptions, io: CliIo): boolean {
   return Boolean(io.stdout.isTTY);
 }
 
-/** Writes the report(s) of the plan and returns the exit code of the verdict. */
+/** Writes the report(s) of the plan (with `filesOnly`, nothing to stdout) and returns the exit code of the verdict. */
 export async function emitReport(
   report: Report,
   plan: OutputPlan,
   o: CliOptions,
   io: CliIo,
+  filesOnly = false,
 ): Promise<number> {
   const out = await writeReports(report, plan, wantColor(o, io), io.cwd, Boolean(o.quiet));
-  if (out !== undefined) io.stdout.write(out);
+  if (out !== undefined && !filesOnly) io.stdout.write(out);
   return report.verdict === 'pass' ? EXIT.ok : EXIT.failed;
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { HardenError } from '../../errors.js';
+import { assertMergeable } from '../../merge/merge-compat.js';
 import { mergeReports } from '../../merge/merge-reports.js';
 import { validateReport } from '../../report/validate-report.js';
 import type { Report } from '../../types.js';
@@ -26,6 +27,7 @@ export async function runMerge(files: string[], o: CliOptions, io: CliIo): Promi
       throw new HardenError('REPORT_INVALID', `${file} is not a harden-check JSON report: ${problem}`);
     reports.push(doc as Report);
   }
+  assertMergeable(reports, files);
   const base = reports[0]!.slo;
   const slo = {
     p95Ms: o.sloP95 ?? base.p95Ms,
