@@ -7,6 +7,7 @@ for (const name of [
   'server-overhead.js',
   'cold-start.js',
   'loadgen.js',
+  'loadgen-process.js',
   'open-model.js',
   'state-writes.js',
 ]) {
