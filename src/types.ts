@@ -1,3 +1,5 @@
+import type { ExecutionRecord } from './load/execution.js';
+
 /** Categories of checks (docs/contract.md). */
 export type Category = 'contract' | 'ratelimit' | 'security' | 'errors' | 'logs' | 'health' | 'slo';
 export const CATEGORIES: readonly Category[] = [
@@ -124,5 +126,7 @@ export interface Report {
     leftOut: Array<{ operation: string; reason: string }>;
   };
   latency?: LatencySummary;
-  slo: SloTargets;
+  slo: SloTargets & { endpoints?: Record<string, Partial<SloTargets>> };
+  /** Sharding, early abort and interruption of the run (src/load/execution.ts). */
+  execution?: ExecutionRecord;
 }

@@ -31,7 +31,7 @@ export async function startDemoTarget(): Promise<DemoTarget> {
   const bypassKey = `demo-${randomBytes(16).toString('hex')}`;
   const options: ServerOptions = {
     port: 0,
-    statePath: join(dir, 'state.json'),
+    statePath: join(dir, 'state.db'),
     log: logFile,
     processMetrics: false,
     apiKeys: [{ name: 'harden-check-demo', key: bypassKey, kind: 'bypass' }],

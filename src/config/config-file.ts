@@ -30,6 +30,7 @@ export interface ConfigFile {
     requests?: number;
     headers?: Record<string, string>;
     polite?: boolean;
+    abortOnFail?: boolean;
   };
   checks?: { categories?: Category[]; skip?: string[]; cacheable?: string[] };
   health?: { liveness?: string; readiness?: string };

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { type Dispatcher, Pool } from 'undici';
 import { classifyTransportError } from '../probe/classify-error.js';
 import { percentilesMs } from './histogram.js';
+import { shardRequestCount } from './shard.js';
 import { createLoadStats, type EndpointStats, type LoadStats, recordOutcome } from './stats.js';
 
 export interface LoadTarget {
@@ -21,12 +22,31 @@ export interface LoadPlan {
   rate: number;
   /** Total requests to send (open: rate × duration, possibly capped by the polite budget). */
   requests: number;
+  /**
+   * Open model, sharded: this process sends only request k of the whole schedule with
+   * k mod total = index − 1, at its global due time k / rate (src/load/shard.ts).
+   */
+  segment?: { index: number; total: number };
   /** Closed model: concurrent connections. */
   connections: number;
   /** Closed model: stop after this long even if requests remain. */
   durationMs: number;
   timeoutMs: number;
   insecure: boolean;
+}
+
+/** One settled request, for observers beside the stats (watch windows, Prometheus metrics). */
+export type OutcomeObserver = (
+  endpoint: string,
+  status: number,
+  errorKind: string | undefined,
+  correctedUs: number,
+) => void;
+
+/** Why a run stopped sending before its schedule ended. */
+export interface StopReason {
+  kind: 'interrupted' | 'aborted' | 'ended';
+  detail?: string;
 }
 
 export interface Progress {
@@ -137,6 +157,12 @@ class InFlight {
 
   private finish(errorKind: string | undefined): void {
     const end = performance.now();
+    this.runner.onOutcome?.(
+      this.target.label,
+      errorKind ? 0 : this.status,
+      errorKind,
+      (end - this.scheduledAt) * 1000,
+    );
     recordOutcome(
       this.runner.stats,
       this.target.stats,
@@ -160,6 +186,12 @@ export class LoadRunner extends EventEmitter {
   /** Called when a request settles (closed model: start the next one; open model: detect the end). */
   private onSettled: () => void = () => undefined;
   private abandonTimer: NodeJS.Timeout | undefined;
+  /** Set by stop(): no request is sent after it. */
+  stopped: (StopReason & { atMs: number; sent: number }) | undefined;
+  /** Wakes the open-model scheduler when stop() is called while it sleeps. */
+  private wake: () => void = () => undefined;
+  /** Optional observer of every settled request (kept out of the stats). */
+  onOutcome: OutcomeObserver | undefined;
 
   constructor(private readonly plan: LoadPlan) {
     super();
@@ -167,7 +199,7 @@ export class LoadRunner extends EventEmitter {
       plan.model === 'open' ? Math.min(Math.max(Math.ceil(plan.rate / 50), 8), 128) : plan.connections;
     this.stats = createLoadStats(
       plan.model,
-      plan.model === 'open' ? plan.rate : undefined,
+      plan.model === 'open' ? plan.rate / (plan.segment?.total ?? 1) : undefined,
       connections,
       plan.targets.map((t) => t.label),
     );
@@ -223,6 +255,27 @@ export class LoadRunner extends EventEmitter {
     };
   }
 
+  /** Requests handed to the pool that have not settled yet. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /**
+   * Stops sending at once; requests in flight get one timeout to finish, then are abandoned
+   * (counted as timeouts). The run then resolves with what was measured.
+   */
+  stop(reason: StopReason): void {
+    if (this.stopped) return;
+    this.stopped = {
+      ...reason,
+      atMs: this.stats.startedAt > 0 ? Math.round(performance.now() - this.stats.startedAt) : 0,
+      sent: this.stats.sent,
+    };
+    this.abandonAfter(this.plan.timeoutMs);
+    this.wake();
+    this.onSettled();
+  }
+
   /** @internal called by InFlight when its request settled. */
   settled(): void {
     this.inFlight--;
@@ -259,25 +312,35 @@ export class LoadRunner extends EventEmitter {
   }
 
   private runOpen(): Promise<void> {
-    const { rate, requests } = this.plan;
+    const { rate, segment } = this.plan;
     const s = this.stats;
-    const interval = 1000 / rate;
-    const t0 = performance.now();
+    // A shard sends every total-th request of the whole schedule, at that request's global due time.
+    const stride = segment?.total ?? 1;
+    const first = (segment?.index ?? 1) - 1;
+    const requests = shardRequestCount(this.plan.requests, segment);
+    const interval = (1000 * stride) / rate;
+    const t0 = performance.now() + (first * 1000) / rate;
     let i = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => i >= requests || this.stopped !== undefined;
     return new Promise<void>((resolve) => {
       this.onSettled = () => {
-        if (i >= requests && this.inFlight === 0) resolve();
+        if (done() && this.inFlight === 0) resolve();
+      };
+      this.wake = () => {
+        clearTimeout(timer);
+        this.onSettled();
       };
       const tick = () => {
         const now = performance.now();
-        while (i < requests && t0 + i * interval <= now) {
+        while (!done() && t0 + i * interval <= now) {
           const due = t0 + i * interval;
           s.lag.recordValue(Math.max(1, Math.round((now - due) * 1000)));
-          this.fire(i, due);
+          this.fire(first + i * stride, due);
           i++;
         }
         // Schedule from t0 + i·interval, never from "now": timers may fire late, but the plan does not drift.
-        if (i < requests) setTimeout(tick, Math.max(0, t0 + i * interval - performance.now()));
+        if (!done()) timer = setTimeout(tick, Math.max(0, t0 + i * interval - performance.now()));
         else {
           this.abandonAfter(this.plan.timeoutMs);
           this.onSettled();
@@ -295,7 +358,7 @@ export class LoadRunner extends EventEmitter {
       // Each settled request starts the next one, keeping `connections` requests in flight.
       let closing = false;
       this.onSettled = () => {
-        if (next < requests && performance.now() < deadline) {
+        if (next < requests && performance.now() < deadline && !this.stopped) {
           this.fire(next, performance.now());
           next++;
         } else if (this.inFlight === 0) resolve();

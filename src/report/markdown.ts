@@ -1,5 +1,6 @@
 import type { Report } from '../types.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
+import { executionLines } from './execution-lines.js';
 import { percentileRows } from './latency-table.js';
 import { runNotes } from './run-notes.js';
 
@@ -47,6 +48,8 @@ export function formatMarkdown(report: Report): string {
       '',
     );
   }
+  const run = executionLines(report);
+  if (run.length > 0) lines.push('### Run', '', ...run.map((l) => `- ${cell(l)}`), '');
   lines.push('<details><summary>All checks</summary>', '');
   for (const [category, results] of byCategory(report.checks)) {
     lines.push(

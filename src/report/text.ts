@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import type { CheckResult, Report, Status } from '../types.js';
 import type { FormatOptions } from './formats.js';
 import { logBuckets } from './distribution.js';
+import { executionLines } from './execution-lines.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
 import { LAG_MAX_LIMIT_MS, LAG_P99_LIMIT_MS } from '../load/summarize.js';
 import { fmtMs, percentileRows } from './latency-table.js';
@@ -103,6 +104,8 @@ export function formatText(report: Report, options: FormatOptions): string {
     if (typeof l.politeNote === 'string') out.push('', `  ${c.yellow('note:')} ${l.politeNote}`);
     out.push('');
   }
+  const run = executionLines(report);
+  if (run.length > 0) out.push(c.bold('Run'), ...run.map((line) => `  ${printable(line)}`), '');
   const s = report.summary;
   const verdict = verdictWord(report, c);
   out.push(

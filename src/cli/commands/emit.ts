@@ -1,5 +1,6 @@
 import { EXIT } from '../../errors.js';
 import type { Report } from '../../types.js';
+import { SIGNAL_EXIT } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import type { CliOptions } from '../options.js';
 import { type OutputPlan, parseReportFlags, writeReports } from '../output.js';
@@ -15,7 +16,10 @@ function wantColor(opts: CliOptions, io: CliIo): boolean {
   return Boolean(io.stdout.isTTY);
 }
 
-/** Writes the report(s) of the plan (with `filesOnly`, nothing to stdout) and returns the exit code of the verdict. */
+/**
+ * Writes the report(s) of the plan (with `filesOnly`, nothing to stdout) and the OpenSLO export,
+ * and returns the exit code: of the verdict, or 128 + the signal number for an interrupted run.
+ */
 export async function emitReport(
   report: Report,
   plan: OutputPlan,
@@ -24,6 +28,12 @@ export async function emitReport(
   filesOnly = false,
 ): Promise<number> {
   const out = await writeReports(report, plan, wantColor(o, io), io.cwd, Boolean(o.quiet));
+  if (o.exportOpenslo) {
+    const { writeOpenSlo } = await import('../../export/openslo.js');
+    await writeOpenSlo(report, o.exportOpenslo, io.cwd);
+  }
   if (out !== undefined && !filesOnly) io.stdout.write(out);
+  const interrupted = report.execution?.interrupted;
+  if (interrupted) return SIGNAL_EXIT[interrupted.signal] ?? EXIT.interrupted;
   return report.verdict === 'pass' ? EXIT.ok : EXIT.failed;
 }
