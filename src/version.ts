@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 function readVersion(): string {
-  // dist/src/version.js, or the CLI bundle at dist/src/cli/cli.js (scripts/bundle-cli.js).
-  for (const rel of ['../package.json', '../../package.json', '../../../package.json']) {
+  for (const rel of ['../package.json', '../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
         name?: string;

@@ -110,6 +110,18 @@ describe('lazy loading of the CLI', () => {
     expect(packages(exported.modules)).toContain('yaml');
   });
 
+  it('the built CLI keeps the exit codes of errors thrown by lazily loaded commands', async () => {
+    // The bundle and the commands must share one HardenError class: an unreachable target is 3.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const { port } = closed.address() as { port: number };
+    await new Promise((r) => closed.close(r));
+    const { code } = await loaded([`http://127.0.0.1:${port}`, '--duration', '0', '--timeout', '2000']);
+    expect(code).toBe(3);
+    const bad = await loaded(['merge', join(dir, 'missing.json')]);
+    expect(bad.code).toBe(2);
+  });
+
   it('--openapi loads the OpenAPI parser', async () => {
     const spec = join(dir, 'openapi.json');
     await writeFile(
