@@ -8,13 +8,14 @@ set -euo pipefail
 
 on_path() { command -v "$1" >/dev/null 2>&1; }
 
-# Each check looks where the tests look: Redis, promtool and the compiler toolchain (node-gyp, for
+# Each check looks where the tests look: Redis, promtool, logrotate and the compiler toolchain (node-gyp, for
 # native addons) on PATH; nginx at its Debian paths; Chromium at CHROMIUM_PATH or /usr/bin/chromium.
 missing=()
 on_path redis-server || missing+=(redis-server)
 [ -x /usr/sbin/nginx ] || [ -x /usr/bin/nginx ] || missing+=(nginx)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 on_path promtool || missing+=(prometheus)
+on_path logrotate || missing+=(logrotate)
 on_path g++ || missing+=(g++)
 on_path make || missing+=(make)
 on_path python3 || missing+=(python3)

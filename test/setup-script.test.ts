@@ -15,7 +15,7 @@ let bare: string;
 let noApt: string;
 
 beforeAll(async () => {
-  // A PATH with `id` and `apt-get` only: Redis, promtool and the toolchain look absent.
+  // A PATH with `id` and `apt-get` only: Redis, promtool, logrotate and the toolchain look absent.
   bare = await mkdtemp(join(tmpdir(), 'harden-path-'));
   await symlink('/usr/bin/id', join(bare, 'id'));
   await symlink('/usr/bin/apt-get', join(bare, 'apt-get'));
@@ -45,13 +45,13 @@ describe('scripts/ensure-test-deps.sh', () => {
       expect(r.code).toBe(1);
       expect(r.lines).toHaveLength(1);
       expect(r.lines[0]).toMatch(
-        /need the Debian packages redis-server chromium prometheus g\+\+ make python3;/,
+        /need the Debian packages redis-server chromium prometheus logrotate g\+\+ make python3;/,
       );
       return;
     }
     expect(r.code).toBe(0);
     expect(r.lines[0]).toBe(
-      'installing Debian packages the tests need: redis-server chromium prometheus g++ make python3',
+      'installing Debian packages the tests need: redis-server chromium prometheus logrotate g++ make python3',
     );
     expect(r.lines[1]).toMatch(/policy-rc\.d denying service starts/);
   });
@@ -60,7 +60,7 @@ describe('scripts/ensure-test-deps.sh', () => {
     const r = run({ PATH: noApt, CHROMIUM_PATH: '/usr/bin/chromium' });
     expect(r.code).toBe(1);
     expect(r.lines).toEqual([
-      'harden-check tests need the Debian packages redis-server prometheus g++ make python3; install them as root with: apt-get update && apt-get install -y --no-install-recommends redis-server prometheus g++ make python3',
+      'harden-check tests need the Debian packages redis-server prometheus logrotate g++ make python3; install them as root with: apt-get update && apt-get install -y --no-install-recommends redis-server prometheus logrotate g++ make python3',
     ]);
   });
 });
