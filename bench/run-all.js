@@ -3,7 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-for (const name of ['server-overhead.js', 'loadgen.js', 'open-model.js', 'state-writes.js']) {
+for (const name of [
+  'server-overhead.js',
+  'cold-start.js',
+  'loadgen.js',
+  'loadgen-process.js',
+  'open-model.js',
+  'state-writes.js',
+]) {
   console.log(`\n=== ${name} ===`);
   const r = spawnSync(
     process.execPath,

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { HardenError } from '../errors.js';
-import { FORMATS, type Format, isFormat, loadFormatter } from '../report/formats.js';
+import { FORMATS, type Format, isFormat } from '../report/formats.js';
+import { loadFormatter } from '../report/load-formatter.js';
 import type { Report } from '../types.js';
 
 export interface OutputPlan {
