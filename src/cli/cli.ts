@@ -103,6 +103,11 @@ function addRunOptions(cmd: Command): Command {
       integer('--connections', 1, 10_000),
     )
     .option('--requests <n>', 'closed model: total requests', integer('--requests', 1))
+    .option(
+      '--interval <s>',
+      'length of one interval of the latency-over-time series (default 1)',
+      number('--interval', 0.05, 3600),
+    )
     .option('--no-polite', 'do not limit the load to the advertised rate-limit budget')
     .option('--rate-limit-probe', 'actively spend one rate-limit budget to test enforcement (off by default)')
     .option(

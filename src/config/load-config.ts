@@ -53,6 +53,7 @@ interface ConfigFile {
     requests?: number;
     headers?: Record<string, string>;
     polite?: boolean;
+    interval?: number;
   };
   checks?: { categories?: Category[]; skip?: string[]; cacheable?: string[] };
   health?: { liveness?: string; readiness?: string };
@@ -249,6 +250,7 @@ export async function resolveRunOptions(
       connections,
       requests: flags.requests ?? file.load?.requests,
       polite: flags.polite ?? file.load?.polite ?? true,
+      intervalSec: flags.interval ?? file.load?.interval ?? 1,
     },
     health: { liveness: file.health?.liveness ?? '/healthz', readiness: file.health?.readiness ?? '/readyz' },
     timeoutMs: flags.timeout ?? file.timeout ?? DEFAULT_TIMEOUT_MS,

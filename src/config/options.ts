@@ -32,6 +32,8 @@ export interface RunOptions {
     connections: number | undefined;
     requests: number | undefined;
     polite: boolean;
+    /** Length of one interval of the latency-over-time series, seconds. */
+    intervalSec: number;
   };
   health: { liveness: string; readiness: string };
   timeoutMs: number;

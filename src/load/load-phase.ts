@@ -130,6 +130,7 @@ export async function runLoadPhase(
     durationMs: options.load.durationSec * 1000,
     timeoutMs: options.timeoutMs,
     insecure: options.insecure,
+    intervalMs: options.load.intervalSec * 1000,
   };
   const runner = new LoadRunner(plan);
   emitter?.(runner);
