@@ -114,4 +114,6 @@ export interface Report {
   checks: CheckResult[];
   latency?: LatencySummary;
   slo: SloTargets;
+  /** The comparison with a previous run (`--baseline`), schema/diff.schema.json. */
+  baseline?: import('./diff/diff-reports.js').ReportDiff;
 }

@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDelayServer } from '../fixtures/known-latency.js';
 import { runChecks } from '../src/index.js';
-import { FORMATTERS } from '../src/report/format.js';
+import { FORMATTERS } from '../src/report/formatters.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let dir: string;

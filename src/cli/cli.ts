@@ -1,17 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Flags } from '../config/flags.js';
 import { resolveRunOptions } from '../config/load-config.js';
 import { runChecksWithOptions } from '../engine/run-checks.js';
 import { EXIT, HardenError } from '../errors.js';
 import { mergeReports } from '../merge/merge-reports.js';
-import { FORMATS, type Format } from '../report/format.js';
-import { validateReport } from '../report/validate-report.js';
+import { FORMATS, type Format, loadFormatter } from '../report/format.js';
 import type { Report } from '../types.js';
 import { VERSION } from '../version.js';
 import { DEMO_ENDPOINTS, startDemoTarget } from './demo.js';
 import { type OutputPlan, parseReportFlags, writeReports } from './output.js';
 import { attachProgress } from './progress.js';
+import { readReportFile } from './read-report.js';
 
 /** What the CLI needs from its environment; bin/ passes the real process streams. */
 export interface CliIo {
@@ -120,6 +119,15 @@ function addRunOptions(cmd: Command): Command {
     .option('--error-schema <file>', 'JSON Schema for error bodies (default: RFC 9457)')
     .option('--log-file <file>', "the target's log file, to check logs.redaction")
     .option('--log-command <cmd>', "a command that prints the target's recent log, to check logs.redaction")
+    .option(
+      '--baseline <report.json>',
+      'compare with a previous run (JSON report): new failures, fixes, latency regressions',
+    )
+    .option(
+      '--max-regression <pNN=X%>',
+      'with --baseline: how much a percentile may grow, e.g. p99=20% or p95=15ms (repeatable; default p50, p95, p99 = 20%)',
+      collect,
+    )
     .option('--quiet', 'text report: only flagged checks and the verdict; no progress or notices on stderr')
     .option('--debug', 'print stack traces of internal errors');
 }
@@ -131,6 +139,8 @@ interface CliOptions extends Flags {
   quiet?: boolean;
   color: boolean;
   debug?: boolean;
+  baseline?: string;
+  maxRegression?: string[];
 }
 
 const EXAMPLES = `
@@ -141,6 +151,8 @@ Examples:
   $ harden-check https://staging.example.com --rate-limit-probe --checks ratelimit
   $ harden-check demo
   $ harden-check merge host-a.json host-b.json --format text
+  $ harden-check diff main.json pr.json --max-regression p99=20%
+  $ harden-check https://staging.example.com --baseline main.json --report markdown=harden.md
 
 Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or config, 3 target unreachable or not HTTP.
 Checks are documented in docs/checks.md.`;
@@ -159,6 +171,8 @@ function flagsOf(o: CliOptions): Flags {
     quiet: _q,
     color: _c,
     debug: _d,
+    baseline: _b,
+    maxRegression: _m,
     ...flags
   } = o as CliOptions & { polite?: boolean };
   return flags;
@@ -184,21 +198,40 @@ async function run(
     flags.duration ??= 3;
   }
   const options = await resolveRunOptions(target, flags, io.cwd);
+  const compare = o.baseline
+    ? await (await import('./diff-command.js')).prepareBaseline(o.baseline, o.maxRegression, io.cwd)
+    : undefined;
   const notices = !o.quiet;
-  const report = await runChecksWithOptions(
-    { ...options, ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}) },
-    {
-      onLoadStart: (runner) =>
-        notices && io.stderr.isTTY && attachProgress(runner, io.stderr as NodeJS.WriteStream),
-    },
-  );
+  let stopProgress: (() => void) | undefined;
+  let report: Report;
+  try {
+    report = await runChecksWithOptions(
+      { ...options, ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}) },
+      {
+        onLoadStart: (runner) => {
+          if (notices) stopProgress = attachProgress(runner, io.stderr);
+        },
+      },
+    );
+  } finally {
+    stopProgress?.();
+  }
+  if (compare) report = { ...report, baseline: compare(report) };
   return emit(report, plan, o, io);
 }
 
 async function emit(report: Report, plan: OutputPlan, o: CliOptions, io: CliIo): Promise<number> {
   const out = await writeReports(report, plan, wantColor(o, io), io.cwd, Boolean(o.quiet));
   if (out !== undefined) io.stdout.write(out);
-  return report.verdict === 'pass' ? EXIT.ok : EXIT.failed;
+  if (io.env.GITHUB_ACTIONS === 'true' || io.env.GITHUB_STEP_SUMMARY) {
+    const { publishToGitHub } = await import('./github.js');
+    await publishToGitHub(report, io.env, io.stderr, async () =>
+      (await loadFormatter('markdown'))(report, { color: false }),
+    );
+  }
+  if (report.baseline?.verdict === 'incomparable') return EXIT.usage;
+  if (report.verdict !== 'pass' || report.baseline?.verdict === 'regression') return EXIT.failed;
+  return EXIT.ok;
 }
 
 /** The harden-check command line. Returns the exit code; only bin/ sets process.exitCode. */
@@ -243,21 +276,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('<reports...>', 'JSON reports written with --format json')
     .action(async (files: string[], o: CliOptions) => {
       const reports: Report[] = [];
-      for (const file of files) {
-        let doc: unknown;
-        try {
-          doc = JSON.parse(await readFile(file, 'utf8'));
-        } catch (err) {
-          const why = (err as NodeJS.ErrnoException).code
-            ? `cannot read it (${(err as NodeJS.ErrnoException).code})`
-            : 'not JSON';
-          throw new HardenError('REPORT_INVALID', `${file}: ${why}`);
-        }
-        const problem = validateReport(doc);
-        if (problem)
-          throw new HardenError('REPORT_INVALID', `${file} is not a harden-check JSON report: ${problem}`);
-        reports.push(doc as Report);
-      }
+      for (const file of files) reports.push(await readReportFile(file));
       const base = reports[0]!.slo;
       const slo = {
         p95Ms: o.sloP95 ?? base.p95Ms,
@@ -273,6 +292,35 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io,
       );
     });
+
+  program
+    .command('diff')
+    .description(
+      'compare two JSON reports: checks that newly fail or warn, checks fixed, latency per percentile and endpoint (regression = over the threshold and beyond sampling noise); exit 1 on a regression, 2 when the runs cannot be compared',
+    )
+    .argument('<old.json>', 'the baseline run')
+    .argument('<new.json>', 'the run to judge')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+    )
+    .option('--output <file>', 'write the comparison to a file instead of stdout')
+    .option(
+      '--max-regression <pNN=X%>',
+      'how much a percentile may grow, e.g. p99=20% or p95=15ms (repeatable; default p50, p95, p99 = 20%)',
+      collect,
+    )
+    .action(
+      async (
+        oldFile: string,
+        newFile: string,
+        o: { format: 'text'; output?: string; maxRegression?: string[] },
+      ) => {
+        const { runDiffCommand } = await import('./diff-command.js');
+        const result = await runDiffCommand(oldFile, newFile, o, io.cwd);
+        if (result.stdout !== undefined) io.stdout.write(result.stdout);
+        code = result.code;
+      },
+    );
 
   try {
     await program.parseAsync(argv, { from: 'user' });
