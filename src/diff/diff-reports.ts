@@ -46,6 +46,8 @@ export interface ReportDiff {
   checks: { newlyFailing: CheckChange[]; newlyWarning: CheckChange[]; fixed: CheckChange[] };
   latency: LatencyComparison[];
   method: { name: string; resamples: number; confidence: number; seed: number };
+  /** The baseline's corrected latency histogram (compressed base64), so a report can draw both curves. */
+  oldHistogram?: string;
 }
 
 export interface DiffOptions {
@@ -210,5 +212,6 @@ export function diffReports(old: Report, current: Report, options: DiffOptions):
       confidence: opts.confidence,
       seed: opts.seed,
     },
+    ...(old.latency ? { oldHistogram: old.latency.histogram } : {}),
   };
 }
