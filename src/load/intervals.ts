@@ -160,7 +160,12 @@ export class IntervalRecorder {
     for (const s of this.open.values()) this.done.push(this.close(s));
     this.open.clear();
     const byIndex = new Map(this.done.map((e) => [Date.parse(e.start) / this.intervalMs, e]));
-    const indexes = [...byIndex.keys(), this.indexOf(fromMs), this.indexOf(toMs)];
+    // The run's end is exclusive: a run ending on a boundary has no interval after it.
+    const lastIndex = Math.max(
+      this.indexOf(fromMs),
+      Math.ceil((this.epochOffset + toMs) / this.intervalMs) - 1,
+    );
+    const indexes = [...byIndex.keys(), this.indexOf(fromMs), lastIndex];
     const first = Math.min(...indexes);
     const last = Math.max(...indexes);
     const entries: IntervalEntry[] = [];
