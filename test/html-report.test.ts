@@ -98,8 +98,9 @@ describe('html report in headless Chromium', () => {
     const ids = await page.locator('#failures .finding h3 code').allTextContents();
     expect(new Set(ids).size).toBe(ids.length);
     expect(await page.locator('#failures .finding.fail .fix li').count()).toBeGreaterThan(0);
-    const order = await page.evaluate(() =>
-      ['failures', 'latency', 'passing'].map((id) => document.getElementById(id)!.offsetTop),
+    // Browser-side expressions are strings: this project's type-check has no DOM library.
+    const order = await page.evaluate<number[]>(
+      "['failures', 'latency', 'passing'].map((id) => document.getElementById(id).offsetTop)",
     );
     expect(order).toEqual([...order].sort((a, b) => a - b));
     // Passing checks: one row per id.
@@ -124,13 +125,13 @@ describe('html report in headless Chromium', () => {
   it('fits a 375 px screen without sideways scrolling, in light and dark mode', async () => {
     const { page, errors } = await open(375);
     expect(errors).toEqual([]);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     const chart = await page.locator('svg#spectrum-chart').boundingBox();
     expect(chart!.width).toBeGreaterThan(300);
     await keep(page, 'report-375.png');
     await page.emulateMedia({ colorScheme: 'dark' });
-    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const bg = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
     expect(bg).toBe('rgb(13, 17, 23)');
     await keep(page, 'report-375-dark.png');
     await page.emulateMedia({ media: 'print', colorScheme: 'light' });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFixture } from '../fixtures/api.js';
 import { renderChecksDoc } from '../src/docs/checks-doc.js';
 import { runChecks } from '../src/index.js';
-import { FORMATTERS } from '../src/report/formatters.js';
+import { FORMATTERS } from '../src/report/format.js';
 import { validateReport } from '../src/report/validate-report.js';
 import type { Report } from '../src/types.js';
 import { cli } from './helpers/cli.js';

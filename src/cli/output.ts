@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { HardenError } from '../errors.js';
-import { FORMATS, type Format, isFormat, loadFormatter } from '../report/format.js';
+import { FORMATS, type Format, isFormat, loadFormatter } from '../report/formats.js';
 import type { Report } from '../types.js';
 
 export interface OutputPlan {
@@ -40,10 +40,9 @@ export async function writeReports(
     ...(plan.main.file ? [{ format: plan.main.format, file: plan.main.file }] : []),
   ]) {
     const path = resolve(cwd, file);
-    const text = (await loadFormatter(format))(report, { color: false });
     try {
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, text);
+      await writeFile(path, (await loadFormatter(format))(report, { color: false }));
     } catch (err) {
       throw new HardenError(
         'OUTPUT_FAILED',
@@ -52,6 +51,6 @@ export async function writeReports(
     }
   }
   if (plan.main.file) return undefined;
-  const formatter = await loadFormatter(plan.main.format);
-  return formatter(report, { color: color && plan.main.format === 'text', quiet });
+  const format = await loadFormatter(plan.main.format);
+  return format(report, { color: color && plan.main.format === 'text', quiet });
 }

@@ -1,4 +1,3 @@
-import SwaggerParser from '@apidevtools/swagger-parser';
 import { HardenError } from '../errors.js';
 import type { Endpoint } from '../types.js';
 
@@ -11,6 +10,8 @@ interface Operation {
  * dereferenced by swagger-parser; server base paths (`servers[0].url` path part) are prefixed.
  */
 export async function loadOpenApiEndpoints(path: string): Promise<Endpoint[]> {
+  // Imported here so that runs without --openapi do not load the parser.
+  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
   let api: Record<string, unknown>;
   try {
     api = (await SwaggerParser.dereference(path)) as unknown as Record<string, unknown>;

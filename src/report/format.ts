@@ -1,37 +1,17 @@
-import type { Report } from '../types.js';
+import { formatHtml } from './html.js';
+import { formatJson } from './json.js';
+import { formatJunit } from './junit.js';
+import { formatMarkdown } from './markdown.js';
+import { formatText } from './text.js';
+import type { Format, Formatter } from './formats.js';
 
-export type Format = 'text' | 'json' | 'junit' | 'markdown' | 'html';
-export const FORMATS: readonly Format[] = ['text', 'json', 'junit', 'markdown', 'html'];
+export { FORMATS, type Format, type FormatOptions, type Formatter, isFormat } from './formats.js';
 
-export interface FormatOptions {
-  /** Colour for the text format; decided once by the caller from the target stream. */
-  color: boolean;
-  /** Text only: just the flagged checks and the verdict line (`--quiet`). */
-  quiet?: boolean;
-}
-
-/** A formatter is a pure function of the report; writing it anywhere is the caller's job. */
-export type Formatter = (report: Report, options: FormatOptions) => string;
-
-export function isFormat(value: string): value is Format {
-  return (FORMATS as readonly string[]).includes(value);
-}
-
-/**
- * Loads one formatter on demand (dynamic import): a run that prints text never loads the HTML
- * report's code, and the CLI starts without any of them.
- */
-export async function loadFormatter(format: Format): Promise<Formatter> {
-  switch (format) {
-    case 'text':
-      return (await import('./text.js')).formatText;
-    case 'json':
-      return (await import('./json.js')).formatJson;
-    case 'junit':
-      return (await import('./junit.js')).formatJunit;
-    case 'markdown':
-      return (await import('./markdown.js')).formatMarkdown;
-    case 'html':
-      return (await import('./html.js')).formatHtml;
-  }
-}
+/** Every formatter, loaded eagerly (programmatic use); the CLI loads one at a time with loadFormatter. */
+export const FORMATTERS: Record<Format, Formatter> = {
+  text: formatText,
+  json: formatJson,
+  junit: formatJunit,
+  markdown: formatMarkdown,
+  html: formatHtml,
+};

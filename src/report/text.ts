@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import { formatDiffText } from '../diff/format-diff.js';
 import type { Report, Status } from '../types.js';
-import type { FormatOptions } from './format.js';
+import type { FormatOptions } from './formats.js';
 import { logBuckets } from './distribution.js';
 import { checkDocsLink, checkFix } from './check-docs.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { diffReports, type ReportDiff } from '../diff/diff-reports.js';
-import { formatDiffJson, formatDiffMarkdown, formatDiffText } from '../diff/format-diff.js';
-import { parseThresholds } from '../diff/thresholds.js';
-import { EXIT, HardenError } from '../errors.js';
-import type { Report } from '../types.js';
+import { diffReports, type ReportDiff } from '../../diff/diff-reports.js';
+import { formatDiffJson, formatDiffMarkdown, formatDiffText } from '../../diff/format-diff.js';
+import { parseThresholds } from '../../diff/thresholds.js';
+import { EXIT, HardenError } from '../../errors.js';
+import type { Report } from '../../types.js';
 import { readReportFile } from './read-report.js';
 
 export const DIFF_FORMATS = ['text', 'json', 'markdown'] as const;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { HardenError } from '../errors.js';
-import { validateReport } from '../report/validate-report.js';
-import type { Report } from '../types.js';
+import { HardenError } from '../../errors.js';
+import { validateReport } from '../../report/validate-report.js';
+import type { Report } from '../../types.js';
 
 /** Reads and validates a JSON report written with `--format json`; REPORT_INVALID (exit 2) otherwise. */
 export async function readReportFile(file: string): Promise<Report> {

@@ -1,0 +1,71 @@
+import type { Flags } from '../../config/flags.js';
+import { resolveRunOptions } from '../../config/load-config.js';
+import { runChecksWithOptions } from '../../engine/run-checks.js';
+import type { Report } from '../../types.js';
+import type { CliIo } from '../io.js';
+import type { CliOptions } from '../options.js';
+import { attachProgress } from '../progress.js';
+import { emitReport, outputPlan } from './emit.js';
+
+/** What `demo` adds to a run: its own target, log file and rate-limit bypass key. */
+export interface DemoContext {
+  url: string;
+  logFile: string;
+  bypassKey: string;
+  endpoints: string[];
+}
+
+function flagsOf(o: CliOptions): Flags {
+  const {
+    format: _f,
+    output: _o,
+    report: _r,
+    quiet: _q,
+    color: _c,
+    debug: _d,
+    baseline: _b,
+    maxRegression: _m,
+    ...flags
+  } = o as CliOptions & { polite?: boolean };
+  return flags;
+}
+
+/** The default command: probe (and load) one target, write the reports, return the exit code. */
+export async function runCheck(
+  target: string | undefined,
+  o: CliOptions,
+  io: CliIo,
+  demo?: DemoContext,
+): Promise<number> {
+  const plan = outputPlan(o);
+  const flags = flagsOf(o);
+  if (demo) {
+    flags.endpoint ??= demo.endpoints;
+    flags.loadHeader = [...(flags.loadHeader ?? []), `X-Api-Key: ${demo.bypassKey}`];
+    flags.logFile ??= demo.logFile;
+    flags.rateLimitProbe ??= true;
+    flags.rate ??= 400;
+    flags.duration ??= 3;
+  }
+  const options = await resolveRunOptions(target, flags, io.cwd);
+  const compare = o.baseline
+    ? await (await import('./diff.js')).prepareBaseline(o.baseline, o.maxRegression, io.cwd)
+    : undefined;
+  const notices = !o.quiet;
+  let stopProgress: (() => void) | undefined;
+  let report: Report;
+  try {
+    report = await runChecksWithOptions(
+      { ...options, ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}) },
+      {
+        onLoadStart: (runner) => {
+          if (notices) stopProgress = attachProgress(runner, io.stderr);
+        },
+      },
+    );
+  } finally {
+    stopProgress?.();
+  }
+  if (compare) report = { ...report, baseline: compare(report) };
+  return emitReport(report, plan, o, io);
+}
