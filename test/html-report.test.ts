@@ -112,9 +112,10 @@ describe('html report in headless Chromium', () => {
     // The spectrum: corrected, uncorrected and baseline curves and two SLO lines.
     expect(await page.locator('svg#spectrum-chart path.curve').count()).toBe(3);
     expect(await page.locator('svg#spectrum-chart .slo').count()).toBe(2);
-    // Latency over time: three lines, throughput bars for every interval.
+    // Latency over time: p50 and p99 lines over the max area, throughput bars for every interval.
     const intervals = (report.latency!.intervals as { entries: unknown[] }).entries.length;
-    expect(await page.locator('svg#timeline-chart path.curve').count()).toBe(3);
+    expect(await page.locator('svg#timeline-chart path.curve').count()).toBe(2);
+    expect(await page.locator('svg#timeline-chart path.area.max').count()).toBe(1);
     expect(await page.locator('svg#timeline-chart rect.rps').count()).toBe(intervals);
     const box = await page.locator('svg#timeline-chart').boundingBox();
     expect(box!.width).toBeGreaterThan(400);

@@ -75,7 +75,7 @@ export function formatDiffText(d: ReportDiff): string {
     const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
     for (const r of table) out.push(`  ${r.map((x, i) => x.padEnd(widths[i]!)).join('  ')}`.trimEnd());
     const hidden = d.latency.length - rows.length;
-    if (hidden > 0) out.push(`  (${hidden} per-endpoint comparisons within noise not shown)`);
+    if (hidden > 0) out.push(`  (${hidden} per-endpoint comparisons without a finding not shown)`);
     out.push('');
   } else out.push('Latency: not compared (a run without a load phase)', '');
   out.push(

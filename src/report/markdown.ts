@@ -7,6 +7,8 @@ import { clockTime, intervalPoints, intervalSeries, worstIntervals } from './int
 import { fmtMs, percentileRows, serverResolutionNote } from './latency-table.js';
 
 const ICON = { pass: '✅', fail: '❌', warn: '⚠️', skip: '➖' } as const;
+/** Findings listed per flagged check; a pull-request comment has to stay readable. */
+const MAX_FINDINGS = 10;
 
 /** A table cell: pipes escaped, and HTML neutralised so a hostile target cannot inject markup into a PR comment. */
 function cell(text: string): string {
@@ -42,7 +44,8 @@ export function formatMarkdown(report: Report): string {
       lines.push(
         `#### ${ICON[g.status]} \`${g.id}\`${where.length ? ` — ${where.map(cell).join(', ')}` : ''}`,
         '',
-        ...g.flagged.map((r) => `- ${cell(r.message)}`),
+        ...g.flagged.slice(0, MAX_FINDINGS).map((r) => `- ${cell(r.message)}`),
+        ...(g.flagged.length > MAX_FINDINGS ? [`- … and ${g.flagged.length - MAX_FINDINGS} more`] : []),
         '',
       );
       const fix = checkFix(g.id);
