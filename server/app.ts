@@ -10,10 +10,12 @@ import { buildProblem } from './problem.js';
 import type { RateLimitStore } from './rate-limit-store.js';
 import type { Redactor } from './redact.js';
 import { HardenedResponse, latencyMsSince } from './response.js';
+import type { LingerBounds } from './linger.js';
 import type { HandlerDeps } from './routes/handlers.js';
 import { allowedMethods, type RouteTable } from './routes/index.js';
 import { sendEmpty, sendProblem } from './send.js';
 import { assignClientIp, type TrustProxy } from './stages/client-ip.js';
+import { deferContinue } from './stages/continue.js';
 import { createRateLimitStage } from './stages/rate-limit.js';
 import { assignRequestId } from './stages/request-id.js';
 
@@ -30,6 +32,8 @@ export interface AppOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** Bounds of the lingering close after an answer that left the request body unread. */
+  linger: LingerBounds;
 }
 
 export interface App {
@@ -146,6 +150,7 @@ export function createApp(options: AppOptions): App {
       apiKey: undefined,
     };
     res.lifecycle = lifecycle;
+    res.linger = options.linger;
     res.once('close', () => logRequest(ctx));
     try {
       for (const stage of pipeline) {
@@ -173,6 +178,11 @@ export function createApp(options: AppOptions): App {
       void handle(req, res as unknown as HardenedResponse);
     },
   );
+  // With a listener, Node no longer answers `Expect: 100-continue` by itself (see stages/continue.ts).
+  server.on('checkContinue', (req: IncomingMessage, res) => {
+    deferContinue(req, res);
+    void handle(req, res as unknown as HardenedResponse);
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
     answerClientError(err, socket, options.securityHeaders),
   );

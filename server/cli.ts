@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadServerConfig } from './config-file.js';
 import { ServerCommandError } from './errors.js';
 import { createBackup, restoreBackup, verifyFile } from './store/backup.js';
+import { writePidFile } from './pid-file.js';
 import { startServer } from './start.js';
 import { VERSION } from './version.js';
 
@@ -23,7 +24,7 @@ function toInt(name: string, min: number, max: number) {
 
 /**
  * `harden-server` commands. Returns the exit code; only bin/ sets process.exitCode.
- * `start` resolves once the server stops (SIGTERM/SIGINT).
+ * `start` resolves once the server stops (SIGTERM/SIGINT drain it; SIGHUP reopens the log file).
  */
 export async function runServerCli(argv: string[], io: Io): Promise<number> {
   let code = 0;
@@ -42,7 +43,14 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
     .option('--retention <n>', 'newest events kept in the state', toInt('--retention', 1, 1_000_000), 10_000)
     .option('--redis <url>', 'share rate-limit budgets through Redis (redis://host:port)')
     .option('--redis-prefix <prefix>', 'namespace for rate-limit keys in Redis', 'hc:rl')
-    .option('--log-file <file>', 'write JSON log lines here instead of stdout')
+    .option(
+      '--redis-timeout <ms>',
+      'longest wait on one Redis command before the request gets 503',
+      toInt('--redis-timeout', 1, 60_000),
+      100,
+    )
+    .option('--log-file <file>', 'write JSON log lines here instead of stdout (SIGHUP reopens it)')
+    .option('--pid-file <file>', 'write the process id here while serving (for logrotate, init scripts)')
     .option(
       '--trust-proxy <hops|cidrs>',
       'take the client IP from X-Forwarded-For behind N proxies or these CIDRs',
@@ -70,23 +78,31 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
         retention: o.retention,
         redisUrl: o.redis,
         redisPrefix: o.redisPrefix,
+        redisCommandTimeoutMs: o.redisTimeout,
         log: o.logFile ?? 'stdout',
         trustProxy: o.trustProxy,
         bodyLimit: o.bodyLimit,
         hsts: Boolean(o.hsts),
         apiKeys: config.apiKeys ?? [],
       });
-      io.stderr(
-        `harden-server ${VERSION} listening on ${server.url} (state ${o.state}, rate limits in ${o.redis ? 'redis' : 'memory'})\n`,
-      );
-      await new Promise<void>((resolve) => {
+      // Signal handlers first: an operator (or a test) may signal as soon as the line below appears.
+      const reopen = () => server.reopenLog();
+      process.on('SIGHUP', reopen);
+      const stopped = new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           io.stderr(`harden-server: ${signal} received, draining\n`);
-          server.close(o.drainMs).then(resolve, resolve);
+          server.close(o.drainMs, signal).then(resolve, resolve);
         };
         process.once('SIGTERM', () => stop('SIGTERM'));
         process.once('SIGINT', () => stop('SIGINT'));
       });
+      const pidFile = o.pidFile ? await writePidFile(o.pidFile, server) : undefined;
+      io.stderr(
+        `harden-server ${VERSION} listening on ${server.url} (state ${o.state}, rate limits in ${o.redis ? 'redis' : 'memory'})\n`,
+      );
+      await stopped;
+      process.off('SIGHUP', reopen);
+      await pidFile?.remove();
     });
 
   program
@@ -132,9 +148,7 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
       code = 1;
     } else {
       const e = err as NodeJS.ErrnoException;
-      const msg =
-        e.code === 'EADDRINUSE' ? 'the port is already in use; pick another with --port' : e.message;
-      io.stderr(`harden-server: ${msg}\n`);
+      io.stderr(`harden-server: ${e.message}\n`);
       if (io.env.HARDEN_DEBUG) io.stderr(`${e.stack}\n`);
       code = 1;
     }

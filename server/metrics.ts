@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The SLI metrics of docs/contract.md, on a registry owned by one server instance. */
 export interface ServerMetrics {
@@ -7,6 +7,8 @@ export interface ServerMetrics {
   countRateLimited(policy: string): void;
   /** One durable commit of the state file: how many events it carried and how long it took. */
   observeCommit(events: number, seconds: number): void;
+  /** `harden_dependency_up{dependency}`: 1 while the dependency answers, 0 during an outage. */
+  setDependencyUp(dependency: string, up: boolean): void;
 }
 
 export function createMetrics(options: { processMetrics?: boolean } = {}): ServerMetrics {
@@ -37,6 +39,12 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Serve
     help: 'Webhook events made durable (acknowledged with 202).',
     registers: [registry],
   });
+  const dependencyUp = new Gauge({
+    name: 'harden_dependency_up',
+    help: 'Whether a dependency (e.g. redis) is reachable: 1 up, 0 down.',
+    labelNames: ['dependency'] as const,
+    registers: [registry],
+  });
   // Labelled children are cached: labels() hashes its arguments on every call.
   const children = new Map<string, ReturnType<typeof duration.labels>>();
   return {
@@ -56,6 +64,9 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Serve
     },
     countRateLimited(policy) {
       rejected.labels(policy).inc();
+    },
+    setDependencyUp(dependency, up) {
+      dependencyUp.labels(dependency).set(up ? 1 : 0);
     },
   };
 }

@@ -14,11 +14,16 @@ export const POLICIES: Readonly<Record<PolicyName, Policy>> = {
   export: { name: 'export', limit: 10, windowSec: 60 },
 };
 
-const HEALTH_PATHS = new Set(['/healthz', '/readyz']);
+/**
+ * Operational endpoints: liveness, readiness and the Prometheus scrape. They are never rate limited
+ * and never wait on Redis, so a monitor sharing a host (and so a budget) with busy clients, or a
+ * Redis outage, cannot turn into failed probes and false "instance down" pages.
+ */
+export const OPERATIONAL_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
-/** True for endpoints that are never rate limited (liveness and readiness probes). */
+/** True for endpoints that are never rate limited (see OPERATIONAL_PATHS). */
 export function isExemptPath(path: string): boolean {
-  return HEALTH_PATHS.has(path);
+  return OPERATIONAL_PATHS.has(path);
 }
 
 /** Which policy applies to a request; unknown paths fall under `default` so scans are limited too. */

@@ -21,7 +21,10 @@ type Limiter = RateLimiterMemory | RateLimiterRedis;
 
 function createLimiter(policy: Policy, limit: number, prefix: string, redis?: Redis): Limiter {
   const options = { points: limit, duration: policy.windowSec, keyPrefix: prefix };
-  return redis ? new RateLimiterRedis({ ...options, storeClient: redis }) : new RateLimiterMemory(options);
+  // rejectIfRedisNotReady: while ioredis is reconnecting, fail at once instead of trying the command.
+  return redis
+    ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true })
+    : new RateLimiterMemory(options);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { armLingeringClose, hasUnreadBody, type LingerBounds } from './linger.js';
 
 /**
  * A ServerResponse that stamps `X-Latency-MS` at the moment headers are written, whatever path
@@ -10,11 +11,17 @@ export class HardenedResponse<Req extends IncomingMessage = IncomingMessage> ext
   startedAt: bigint = process.hrtime.bigint();
   /** Shared with the app: once the server drains, responses announce `Connection: close`. */
   lifecycle: { draining: boolean } | undefined;
+  /** Set by the app: answering before the request body was read arms a lingering close. */
+  linger: LingerBounds | undefined;
 
   // biome-ignore lint/suspicious/noExplicitAny: mirrors Node's overloaded signature
   override writeHead(statusCode: number, ...rest: any[]): this {
     const latency = latencyMsSince(this.startedAt);
     if (this.lifecycle?.draining) this.shouldKeepAlive = false;
+    if (this.linger && this.socket && hasUnreadBody(this.req)) {
+      this.shouldKeepAlive = false;
+      armLingeringClose(this.req, this.socket, this.linger);
+    }
     const last = rest[rest.length - 1];
     if (last !== null && typeof last === 'object' && !Array.isArray(last)) {
       (last as OutgoingHttpHeaders)['x-latency-ms'] = latency;

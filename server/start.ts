@@ -1,11 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiKeyConfig } from './api-keys.js';
 import { createApp } from './app.js';
-import { createLogger, createSilentLogger } from './logger.js';
+import { DEFAULT_LINGER, type LingerBounds } from './linger.js';
+import { createLogger, createSilentLogger, reopenLogFile } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createRateLimitStore } from './rate-limit-store.js';
+import { connectRedis, type RedisDependency } from './redis-client.js';
 import { createRedactor } from './redact.js';
 import type { Handler, HandlerDeps } from './routes/handlers.js';
 import { ROUTES } from './routes/index.js';
@@ -26,6 +27,8 @@ export interface ServerOptions {
   statePath?: string | undefined;
   retention?: number;
   redisUrl?: string | undefined;
+  /** Longest wait on one Redis command before the request gets 503 (ms, default 100). */
+  redisCommandTimeoutMs?: number | undefined;
   /** Namespace of rate-limit keys in Redis, so several deployments can share one Redis. */
   redisPrefix?: string | undefined;
   /** Log destination: a file path, 'stdout', or 'silent'. */
@@ -38,6 +41,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
+  /** Bounds of the lingering close after an early answer (default DEFAULT_LINGER). */
+  linger?: LingerBounds;
   /** Collect process metrics (CPU, memory, event loop) into /metrics. */
   processMetrics?: boolean;
   /** Extra routes merged over the built-in table (extension point for embedding and tests). */
@@ -50,7 +55,9 @@ export interface RunningServer {
   store: StateStore;
   logger: Logger;
   /** Graceful stop: drain in-flight requests, flush state, release the lock, close Redis. */
-  close(graceMs?: number): Promise<void>;
+  close(graceMs?: number, reason?: string): Promise<void>;
+  /** Reopens the log file at its path (after logrotate renamed it) and logs that it did. */
+  reopenLog(): void;
 }
 
 /** Starts the reference server with the whole hardened pipeline. */
@@ -67,30 +74,32 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     retention: options.retention ?? DEFAULT_RETENTION,
     onCommit: (events, seconds) => metrics.observeCommit(events, seconds),
   });
-  let redis: Redis | undefined;
+  logger.info(
+    {
+      event: 'start',
+      version: VERSION,
+      pid: process.pid,
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 8080,
+      rateLimitStore: options.redisUrl ? 'redis' : 'memory',
+    },
+    'harden-server starting',
+  );
+  let redisDep: RedisDependency | undefined;
   try {
     if (options.redisUrl) {
-      redis = await connectRedis(options.redisUrl);
-      // ioredis reconnects by itself; log each outage once (not per retry) instead of its default
-      // stack trace on stderr. Requests fail closed with 503 meanwhile (see stages/rate-limit.ts).
-      let down = false;
-      redis.on('error', (err: NodeJS.ErrnoException) => {
-        if (!down)
-          logger.warn(
-            { err: { code: err.code ?? err.name } },
-            'redis unreachable; rate-limited requests get 503',
-          );
-        down = true;
-      });
-      redis.on('ready', () => {
-        if (down) logger.info('redis reachable again');
-        down = false;
+      redisDep = await connectRedis({
+        url: options.redisUrl,
+        commandTimeoutMs: options.redisCommandTimeoutMs,
+        logger,
+        metrics,
       });
     }
   } catch (err) {
     await store.close();
     throw err;
   }
+  const redis = redisDep?.client;
   const deps: HandlerDeps = {
     store,
     metrics,
@@ -113,6 +122,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     headersTimeoutMs: options.headersTimeoutMs ?? 10_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
     keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 5_000,
+    linger: options.linger ?? DEFAULT_LINGER,
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -121,66 +131,59 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       app.server.off('error', reject);
       resolve();
     });
-  }).catch(async (err) => {
+  }).catch(async (err: NodeJS.ErrnoException) => {
     await store.close();
-    redis?.disconnect();
-    throw err;
+    await redisDep?.close();
+    throw listenError(err, host, options.port ?? 8080);
   });
   const { port } = app.server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  logger.info({ event: 'ready', url, pid: process.pid }, `harden-server listening on ${url}`);
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     store,
     logger,
-    close(graceMs = 10_000) {
+    close(graceMs = 10_000, reason = 'close') {
       closing ??= (async () => {
+        logger.info({ event: 'drain', reason, graceMs }, 'draining in-flight requests');
+        const started = process.hrtime.bigint();
         await app.drain(graceMs);
         await store.close();
-        if (redis) await redis.quit().catch(() => redis?.disconnect());
+        await redisDep?.close();
+        const drainMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
+        logger.info({ event: 'stop', reason, drainMs }, 'harden-server stopped');
         await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })();
       return closing;
     },
+    reopenLog() {
+      const reopened = reopenLogFile(logger);
+      if (reopened) logger.info({ event: 'log_reopened', file: reopened }, 'log file reopened');
+      else logger.info({ event: 'log_reopen_skipped' }, 'SIGHUP: logging to stdout, nothing to reopen');
+    },
   };
 }
 
-async function connectRedis(url: string): Promise<Redis> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ServerCommandError(
-      'REDIS_URL_INVALID',
-      `--redis: "${url}" is not a URL (e.g. redis://127.0.0.1:6379)`,
+/** A listen error as one line that names the address and the flag to change. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (err.code === 'EADDRINUSE')
+    return new ServerCommandError(
+      'PORT_IN_USE',
+      `port ${port} on ${host} is already in use; pick another with --port`,
     );
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new ServerCommandError(
-      'REDIS_URL_INVALID',
-      `--redis: unsupported scheme ${parsed.protocol} (use redis:// or rediss://)`,
+  if (err.code === 'EACCES')
+    return new ServerCommandError(
+      'PORT_FORBIDDEN',
+      `cannot listen on ${where}: permission denied (ports below 1024 need privileges); pick another with --port`,
     );
-  }
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 2,
-    enableOfflineQueue: true,
-    connectTimeout: 3000,
-  });
-  // Connection errors surface through connect() below; without a listener ioredis prints them.
-  const swallow = () => undefined;
-  redis.on('error', swallow);
-  try {
-    await redis.connect();
-    await redis.ping();
-    redis.off('error', swallow);
-  } catch {
-    redis.disconnect();
-    throw new ServerCommandError(
-      'REDIS_UNREACHABLE',
-      `--redis: cannot connect to ${parsed.host || url}; is redis-server running?`,
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+    return new ServerCommandError(
+      'HOST_UNAVAILABLE',
+      `cannot listen on ${where}: ${host} is not an address of this machine; fix --host`,
     );
-  }
-  return redis;
+  return new ServerCommandError('LISTEN_FAILED', `cannot listen on ${where}: ${err.code ?? err.message}`);
 }

@@ -88,7 +88,16 @@ describe('harden-server start refuses bad input with one line', () => {
     const busy = await startTestServer();
     try {
       const cases: Array<[string[], number, RegExp]> = [
-        [['--port', String(busy.port)], 1, /port is already in use/],
+        [
+          ['--port', String(busy.port)],
+          1,
+          new RegExp(`port ${busy.port} on 127\\.0\\.0\\.1 is already in use`),
+        ],
+        [
+          ['--port', '0', '--host', '192.0.2.1'],
+          1,
+          /cannot listen on 192\.0\.2\.1:0: 192\.0\.2\.1 is not an address/,
+        ],
         [['--port', '0', '--redis', 'not a url'], 1, /--redis: "not a url" is not a URL/],
         [['--port', '0', '--redis', 'http://127.0.0.1:6379'], 1, /unsupported scheme http:/],
         [['--port', '0', '--redis', 'redis://127.0.0.1:1'], 1, /cannot connect to 127\.0\.0\.1:1/],
@@ -105,6 +114,12 @@ describe('harden-server start refuses bad input with one line', () => {
         ['--port', '0', '--config', join(dir, 'bad.json')],
         1,
         /--config .*bad\.json: \/apiKeys\/0\/key must NOT have fewer than 16 characters/,
+      ]);
+      await writeFile(join(dir, 'a-file'), '');
+      cases.push([
+        ['--port', '0', '--log-file', join(dir, 'a-file', 'server.log')],
+        1,
+        /--log-file .*a-file\/server\.log: cannot open it for writing \(E[A-Z]+\)$/m,
       ]);
       for (const [args, code, pattern] of cases) {
         const r = await run(args);

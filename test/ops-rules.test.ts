@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { call } from './helpers/http.js';
+import { startTestRedis } from './helpers/redis.js';
 import { startTestServer } from './helpers/server.js';
 
 const rules = fileURLToPath(new URL('../docs/ops/prometheus-rules.yml', import.meta.url));
@@ -40,6 +41,22 @@ describe('docs/ops/prometheus-rules.yml', () => {
       }
     } finally {
       await server.stop();
+    }
+  });
+
+  it('alerts only on harden_* metrics that a server with Redis exposes', async () => {
+    const redis = await startTestRedis();
+    const server = await startTestServer({ redisUrl: redis.url, redisPrefix: `rules:${Date.now()}` });
+    try {
+      const text = (await call(`${server.url}/metrics`)).text;
+      expect(text).toMatch(/^harden_dependency_up\{dependency="redis"\} 1$/m);
+      const source = await readFile(rules, 'utf8');
+      const metrics = new Set(source.match(/(?<![:\w])harden_[a-z_]+/g));
+      expect(metrics.has('harden_dependency_up')).toBe(true);
+      for (const metric of metrics) expect(text, metric).toContain(metric);
+    } finally {
+      await server.stop();
+      await redis.stop();
     }
   });
 });

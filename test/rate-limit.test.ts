@@ -70,12 +70,18 @@ describe('policy limits (memory store)', () => {
     expect(over.status).toBe(429);
   });
 
-  it('never limits health endpoints', async () => {
+  it('never limits operational endpoints (/healthz, /readyz, /metrics), even after the default budget is spent', async () => {
     const statuses = [
       ...(await spend(`${server.url}/healthz`, 150)),
       ...(await spend(`${server.url}/readyz`, 150)),
+      ...(await spend(`${server.url}/metrics`, 150)),
     ];
     expect(statuses.every((s) => s === 200)).toBe(true);
+    const spent = await spend(`${server.url}/v1/info`, 101);
+    expect(spent.at(-1)).toBe(429);
+    const scrape = await call(`${server.url}/metrics`);
+    expect(scrape.status).toBe(200);
+    expect(scrape.headers['x-ratelimit-limit']).toBeUndefined();
   });
 });
 

@@ -14,7 +14,8 @@ export interface WebhookEventBody {
   data?: Record<string, unknown>;
 }
 
-export const validateWebhookEvent = ajv.compile<WebhookEventBody>({
+/** JSON Schema of POST /v1/webhooks/events (also rendered into docs/ops/api.md). */
+export const WEBHOOK_EVENT_SCHEMA = {
   type: 'object',
   required: ['type', 'value'],
   additionalProperties: false,
@@ -25,7 +26,9 @@ export const validateWebhookEvent = ajv.compile<WebhookEventBody>({
     occurredAt: { type: 'string', format: 'date-time' },
     data: { type: 'object', maxProperties: 50 },
   },
-});
+} as const;
+
+export const validateWebhookEvent = ajv.compile<WebhookEventBody>(WEBHOOK_EVENT_SCHEMA);
 
 /** Body of POST /v1/ai/forecast. */
 export interface ForecastBody {
@@ -35,14 +38,17 @@ export interface ForecastBody {
 
 export const MAX_HORIZON = 100;
 
-export const validateForecast = ajv.compile<ForecastBody>({
+/** JSON Schema of POST /v1/ai/forecast (also rendered into docs/ops/api.md). */
+export const FORECAST_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
     series: { type: 'string', minLength: 1, maxLength: 100 },
     horizon: { type: 'integer', minimum: 1, maximum: MAX_HORIZON },
   },
-});
+} as const;
+
+export const validateForecast = ajv.compile<ForecastBody>(FORECAST_SCHEMA);
 
 /** One line per schema error: the JSON path and the problem, never the rejected value. */
 export function describeErrors(errors: typeof validateWebhookEvent.errors): string {
