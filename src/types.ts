@@ -12,7 +12,7 @@ export const CATEGORIES: readonly Category[] = [
 
 export type Status = 'pass' | 'fail' | 'warn' | 'skip';
 
-/** An endpoint to probe, e.g. `GET /v1/info`. */
+/** An endpoint to probe, e.g. `GET /items`. */
 export interface Endpoint {
   method: string;
   path: string;
@@ -109,9 +109,20 @@ export interface Report {
   target: string;
   startedAt: string;
   durationMs: number;
-  verdict: 'pass' | 'fail';
+  /** `error`: the run could not judge the target (unreachable, not HTTP); `error` says why. */
+  verdict: 'pass' | 'fail' | 'error';
+  error?: { code: string; message: string };
   summary: { pass: number; fail: number; warn: number; skip: number };
   checks: CheckResult[];
+  /** What was probed and where the endpoints came from (docs/contract.md: what a run probes). */
+  endpoints?: {
+    source: string;
+    probed: string[];
+    /** Endpoints that answered 401/403/404/405 and were left out of the load phase. */
+    notServing?: string[];
+    /** OpenAPI operations the run left out, with the reason. */
+    leftOut: Array<{ operation: string; reason: string }>;
+  };
   latency?: LatencySummary;
   slo: SloTargets;
   /** The comparison with a previous run (`--baseline`), schema/diff.schema.json. */

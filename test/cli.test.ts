@@ -117,7 +117,7 @@ describe('config file', () => {
       [{ logCommand: 'touch /tmp/pwned' }, /unknown field "logCommand"/],
       [{ checks: { skip: ['security.nothing'] } }, /unknown check id or category "security.nothing"/],
       [{ policies: { 'GET /v1/nowhere': { limit: 5 } } }, /matches none of the probed endpoints/],
-      [{ checks: { categories: ['speed'] } }, /checks\.categories\.0 must be one of/],
+      [{ checks: { categories: ['speed'] } }, /checks\.categories\[0\] must be one of/],
     ];
     for (const [doc, pattern] of cases) {
       const file = join(dir, 'c.json');
@@ -208,10 +208,20 @@ describe('endpoints from OpenAPI', () => {
       'contract',
     ]);
     expect(r.code, r.stderr).toBe(0);
-    const endpoints = new Set(json(r.stdout).checks.map((c) => c.endpoint));
-    expect(endpoints.has('GET /v1/info')).toBe(true);
-    expect(endpoints.has('GET /v1/export')).toBe(true);
-    expect([...endpoints].some((e) => e?.includes('items') || e?.includes('search'))).toBe(false);
+    const report = json(r.stdout);
+    const probed = new Set(report.checks.filter((c) => c.status !== 'skip').map((c) => c.endpoint));
+    expect(probed.has('GET /v1/info')).toBe(true);
+    expect(probed.has('GET /v1/export')).toBe(true);
+    expect([...probed].some((e) => e?.includes('items') || e?.includes('search'))).toBe(false);
+    // The operations left out are named, with the reason.
+    const leftOut = report.checks.filter(
+      (c) => c.id === 'contract.endpoint.reachable' && c.status === 'skip',
+    );
+    expect(leftOut.map((c) => c.endpoint)).toEqual([
+      'GET /v1/items/{id}',
+      'GET /v1/search',
+      'POST /v1/export',
+    ]);
   });
 
   it('an invalid document is a usage error', async () => {
@@ -259,7 +269,15 @@ describe('programmatic API', () => {
   it('runChecks returns the report object the CLI prints', async () => {
     const report = await runChecks({ target: good.url, duration: 0, checks: 'contract,security' });
     expect(report.tool).toBe('harden-check');
-    expect(new Set(report.checks.map((c) => c.category))).toEqual(new Set(['contract', 'security']));
+    const judged = report.checks.filter((c) => !/skipped by configuration/.test(c.message));
+    expect(new Set(judged.map((c) => c.category))).toEqual(new Set(['contract', 'security']));
+    // Every other check is in the report too, as skipped by configuration.
+    expect(report.checks.filter((c) => c.category === 'slo').map((c) => c.status)).toEqual([
+      'skip',
+      'skip',
+      'skip',
+      'skip',
+    ]);
     expect(report.verdict).toBe('pass');
   });
 

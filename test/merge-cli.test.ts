@@ -58,4 +58,41 @@ describe('harden-check merge', () => {
     expect(r.stderr).toMatch(/is not a harden-check JSON report/);
     expect((await cli(['merge', join(dir, 'missing.json')])).stderr).toMatch(/cannot read it/);
   });
+
+  it('refuses reports of different targets or plans (exit 2), naming them', async () => {
+    const a = join(dir, 'target-a.json');
+    const b = join(dir, 'target-b.json');
+    const c = join(dir, 'plan-c.json');
+    const d = join(dir, 'error-d.json');
+    const plan = (probed: string[]) => ({ source: '--endpoint', probed, leftOut: [] });
+    await writeFile(a, JSON.stringify({ ...machineReport(10, 1), endpoints: plan(['GET /x']) }));
+    await writeFile(
+      b,
+      JSON.stringify({ ...machineReport(10, 2), target: 'http://other.test', endpoints: plan(['GET /x']) }),
+    );
+    await writeFile(c, JSON.stringify({ ...machineReport(10, 3), endpoints: plan(['GET /x', 'GET /y']) }));
+    await writeFile(
+      d,
+      JSON.stringify({
+        ...machineReport(0, 4),
+        verdict: 'error',
+        error: { code: 'TARGET_UNREACHABLE', message: 'refused' },
+      }),
+    );
+    const targets = await cli(['merge', a, b]);
+    expect(targets.code).toBe(2);
+    expect(targets.stderr).toMatch(
+      /different targets: .*target-a\.json → http:\/\/127\.0\.0\.1:9, .*target-b\.json → http:\/\/other\.test/,
+    );
+    const plans = await cli(['merge', a, c]);
+    expect(plans.code).toBe(2);
+    expect(plans.stderr).toMatch(
+      /different plans: .*target-a\.json \(endpoints GET \/x, open model\), .*plan-c\.json \(endpoints GET \/x, GET \/y/,
+    );
+    const failed = await cli(['merge', a, d]);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(
+      /error-d\.json is the report of a run that could not judge its target \(refused\)/,
+    );
+  });
 });

@@ -96,7 +96,9 @@ describe('junit', () => {
 describe('markdown and text', () => {
   it('text lists each flagged endpoint under its check', () => {
     const text = FORMATTERS.text(failing, { color: false });
-    expect(text).toMatch(/^ {2}✗ security\.fingerprint +\d+ of \d+ endpoints flagged: GET \/healthz, /m);
+    expect(text).toMatch(
+      /^ {2}✗ security\.fingerprint +\d+ of \d+ endpoints flagged: GET \/, GET \/healthz, /m,
+    );
     expect(text).toMatch(/^ {6}✗ .*X-Powered-By: Express/m);
     // The fix and the docs link once per check, not once per endpoint.
     expect(text.match(/docs: docs\/checks\.md#securityfingerprint/g)).toHaveLength(1);

@@ -54,9 +54,31 @@ describe('unreachable or hostile targets end with one line and exit 3 within --t
     const { startDelayServer } = await import('../fixtures/known-latency.js');
     const server = await startDelayServer((i) => (i < 3 ? 0 : 30_000));
     try {
-      const r = await cli([server.url, '--timeout', String(TIMEOUT), '--duration', '0']);
+      // With an endpoint configured, no OpenAPI document is looked for: the probe phase sees the stall.
+      const r = await cli([
+        server.url,
+        '--endpoint',
+        'GET /',
+        '--timeout',
+        String(TIMEOUT),
+        '--duration',
+        '0',
+      ]);
       expect(r.code).toBe(3);
       expectOneLine(r.stderr, /stopped answering during the probe phase: no complete response within 800 ms/);
+      // Without one, the stall shows while the default plan looks for an OpenAPI document: one timeout.
+      const fresh = await startDelayServer((i) => (i < 3 ? 0 : 30_000));
+      try {
+        const d = await cli([fresh.url, '--timeout', String(TIMEOUT), '--duration', '0']);
+        expect(d.code).toBe(3);
+        expectOneLine(
+          d.stderr,
+          /stopped answering while harden-check looked for an OpenAPI document: no complete response within 800 ms/,
+        );
+        expect(d.ms).toBeLessThan(TIMEOUT * 4);
+      } finally {
+        await fresh.close();
+      }
       // The reachability request, two answered probes, then two timeouts — not one timeout per probe.
       expect(r.ms).toBeLessThan(TIMEOUT * 5);
     } finally {
@@ -123,7 +145,7 @@ describe('bad usage exits 2 with one line', () => {
     [['http://user:pw@127.0.0.1/'], /credentials in the URL/],
     [['http://127.0.0.1:1', '--endpoint', 'FETCH /x'], /unknown method FETCH/],
     [['http://127.0.0.1:1', '--endpoint', '/v1/info'], /not "METHOD \/path"/],
-    [['http://127.0.0.1:1', '--checks', 'contract,speed'], /unknown category "speed"/],
+    [['http://127.0.0.1:1', '--checks', 'contract,speed'], /unknown check id or category "speed"/],
     [['http://127.0.0.1:1', '--skip', 'security.nope'], /unknown check id or category "security.nope"/],
     [['http://127.0.0.1:1', '--header', 'NoColon'], /not "Name: value"/],
     [['http://127.0.0.1:1', '--report', 'pdf=x.pdf'], /FORMAT=FILE/],

@@ -1,5 +1,10 @@
 import type { CheckDef, Finding } from './define.js';
-import { byEndpoint, excerpt, headerValues, responded, statusList } from './util.js';
+import { fieldLines, isDigits } from '../http/fields/index.js';
+import { byEndpoint, excerpt, responded, statusList } from './util.js';
+
+/** Every X-Latency-MS field line of a response. */
+const latencyLines = (e: ReturnType<typeof responded>[number]): string[] =>
+  fieldLines(e.response.headers, 'x-latency-ms');
 
 const SOURCE = 'docs/contract.md §1; RFC 9110 delay-seconds (1*DIGIT) as the value style';
 const FIX =
@@ -19,6 +24,7 @@ export const latencyPresent: CheckDef = {
   why: 'It separates server time from network time in every incident, without access to the server’s metrics.',
   fix: FIX,
   source: SOURCE,
+  grammar: 'RFC 9110 §5.2 field lines (presence of any X-Latency-MS line)',
   needs: ['endpoints', 'not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: 'every response from {endpoint} carried X-Latency-MS ({count} checked)',
@@ -28,7 +34,7 @@ export const latencyPresent: CheckDef = {
   evaluate(ctx) {
     const out: Finding[] = [];
     for (const [endpoint, es] of byEndpoint(responded(ctx.exchanges))) {
-      const missing = es.filter((e) => headerValues(e, 'x-latency-ms').length === 0);
+      const missing = es.filter((e) => latencyLines(e).length === 0);
       out.push(
         missing.length > 0
           ? {
@@ -55,6 +61,7 @@ export const latencyFormat: CheckDef = {
   why: 'Dashboards and harden-check parse it as an integer; "12ms", "0.012" or two values break every consumer.',
   fix: FIX,
   source: SOURCE,
+  grammar: '`1*DIGIT`, the style of RFC 9110 §10.2.3 delay-seconds; one field line (RFC 9110 §5.3)',
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: X-Latency-MS values are whole milliseconds',
@@ -64,10 +71,10 @@ export const latencyFormat: CheckDef = {
   evaluate(ctx) {
     const out: Finding[] = [];
     for (const [endpoint, es] of byEndpoint(responded(ctx.exchanges))) {
-      const values = es.map((e) => headerValues(e, 'x-latency-ms')).filter((v) => v.length > 0);
+      const values = es.map((e) => latencyLines(e)).filter((v) => v.length > 0);
       if (values.length === 0) continue;
       const repeated = values.find((v) => v.length > 1);
-      const bad = values.flat().find((v) => !/^[0-9]+$/.test(v));
+      const bad = values.flat().find((v) => !isDigits(v));
       if (repeated)
         out.push({
           status: 'fail',
@@ -100,6 +107,7 @@ export const latencyPlausible: CheckDef = {
   why: 'A value above what the client saw is measured in the wrong unit (µs, or seconds×1000 twice) or from the wrong start, and misleads every incident analysis.',
   fix: `${FIX}\n- Values 1000× too large usually mean microseconds or nanoseconds: divide by 1e3 or 1e6.`,
   source: SOURCE,
+  grammar: '`1*DIGIT` (RFC 9110 §10.2.3 style) for X-Latency-MS',
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: server latency ≤ client time to headers (max {server} ms vs {client} ms)',
@@ -112,8 +120,8 @@ export const latencyPlausible: CheckDef = {
       let maxServer = 0;
       let maxClient = 0;
       for (const e of es) {
-        const v = headerValues(e, 'x-latency-ms');
-        if (v.length !== 1 || !/^[0-9]+$/.test(v[0]!)) continue;
+        const v = latencyLines(e);
+        if (v.length !== 1 || !isDigits(v[0]!)) continue;
         const server = Number(v[0]);
         const client = e.timing.headersMs;
         maxServer = Math.max(maxServer, server);

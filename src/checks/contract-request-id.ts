@@ -1,16 +1,25 @@
 import type { CheckDef, Finding } from './define.js';
 import {
-  byEndpoint,
-  CLIENT_ID_PURPOSES,
-  excerpt,
-  header,
-  headerValues,
-  responded,
-  statusList,
-  UUID_RE,
-} from './util.js';
+  combinedValue,
+  fieldLines,
+  fieldNames,
+  getDecodeSplit,
+  isCanonicalUuid,
+  sameUuidDigits,
+  singletonField,
+  uuidVersion,
+} from '../http/fields/index.js';
+import { byEndpoint, CLIENT_ID_PURPOSES, excerpt, responded, statusList } from './util.js';
 
-const SOURCE = 'docs/contract.md §1; RFC 9562; Heroku, Envoy, Rails and Fastify request-id conventions';
+type Responded = ReturnType<typeof responded>[number];
+
+/** The X-Request-ID of a response (all lines joined), or undefined. */
+const requestId = (e: Responded): string | undefined => combinedValue(e.response.headers, 'x-request-id');
+/** How many X-Request-ID values a response carries: field lines and list members (a UUID has no comma). */
+const idCount = (e: Responded): number => getDecodeSplit(e.response.headers, 'x-request-id')?.length ?? 0;
+
+const SOURCE =
+  'docs/contract.md §1; RFC 9562 §4 (grammar: the canonical 8-4-4-4-12 hex string form only); Heroku, Envoy, Rails and Fastify request-id conventions';
 const FIX_MIDDLEWARE =
   '- Express: a first middleware that reads `req.get("x-request-id")`, keeps it only if it is a UUID, else `crypto.randomUUID()`, and sets `res.set("X-Request-ID", id)`.\n' +
   '- Fastify: `genReqId` plus an `onRequest` hook that calls `reply.header("x-request-id", request.id)` (Fastify does not echo ids by itself).\n' +
@@ -25,6 +34,7 @@ export const requestIdPresent: CheckDef = {
   why: 'Without an id on error responses, the failures users report cannot be found in logs and traces.',
   fix: FIX_MIDDLEWARE,
   source: SOURCE,
+  grammar: 'RFC 9110 §5.3/§5.6.1: field lines and list members of X-Request-ID (a UUID has no comma)',
   needs: ['endpoints', 'not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: 'every response from {endpoint} carried one X-Request-ID ({count} checked)',
@@ -36,10 +46,8 @@ export const requestIdPresent: CheckDef = {
   evaluate(ctx) {
     const out: Finding[] = [];
     for (const [endpoint, es] of byEndpoint(responded(ctx.exchanges))) {
-      const missing = es.filter((e) => headerValues(e, 'x-request-id').length === 0);
-      const repeated = es.find(
-        (e) => headerValues(e, 'x-request-id').length > 1 || /,/.test(header(e, 'x-request-id') ?? ''),
-      );
+      const missing = es.filter((e) => idCount(e) === 0);
+      const repeated = es.find((e) => idCount(e) > 1);
       if (missing.length > 0) {
         out.push({
           status: 'fail',
@@ -54,8 +62,8 @@ export const requestIdPresent: CheckDef = {
           status: 'fail',
           messageId: 'repeated',
           endpoint,
-          data: { times: headerValues(repeated, 'x-request-id').length || 2 },
-          actual: header(repeated, 'x-request-id'),
+          data: { times: idCount(repeated) },
+          actual: requestId(repeated),
         });
       } else out.push({ status: 'pass', messageId: 'ok', endpoint, data: { count: es.length } });
     }
@@ -72,6 +80,7 @@ export const requestIdFormat: CheckDef = {
   why: 'A fixed format lets log pipelines index and validate ids; free-form ids invite injection and collisions.',
   fix: '- Node.js: `crypto.randomUUID()`.\n- nginx: `$request_id` is 32 hex digits without dashes; format it or generate the id in the application.',
   source: SOURCE,
+  grammar: 'RFC 9562 §4 canonical UUID string (8-4-4-4-12 hex digits, nothing else)',
   needs: ['endpoints'],
   messages: {
     ok: '{endpoint}: X-Request-ID values are UUIDs (version {versions})',
@@ -81,9 +90,9 @@ export const requestIdFormat: CheckDef = {
     const out: Finding[] = [];
     const own = responded(ctx.exchanges).filter((e) => !CLIENT_ID_PURPOSES.includes(e.purpose));
     for (const [endpoint, es] of byEndpoint(own)) {
-      const ids = es.map((e) => header(e, 'x-request-id')).filter((v): v is string => v !== undefined);
+      const ids = es.map(requestId).filter((v): v is string => v !== undefined);
       if (ids.length === 0) continue;
-      const bad = ids.find((id) => !UUID_RE.test(id));
+      const bad = ids.find((id) => !isCanonicalUuid(id));
       if (bad !== undefined) {
         out.push({
           status: 'fail',
@@ -94,7 +103,7 @@ export const requestIdFormat: CheckDef = {
           actual: bad,
         });
       } else {
-        const versions = [...new Set(ids.map((id) => id.charAt(14)))].join('/');
+        const versions = [...new Set(ids.map(uuidVersion))].join('/');
         out.push({ status: 'pass', messageId: 'ok', endpoint, data: { versions } });
       }
     }
@@ -111,6 +120,7 @@ export const requestIdUnique: CheckDef = {
   why: 'A repeated id merges unrelated requests in logs and traces, which defeats its purpose.',
   fix: '- Generate the id per request (not per process or per connection), e.g. `crypto.randomUUID()` inside the request handler.',
   source: SOURCE,
+  grammar: 'RFC 9110 §5.3 combined field value of X-Request-ID',
   needs: ['endpoints', 'repeat'],
   messages: {
     ok: '{count} responses carried {count} distinct ids',
@@ -121,7 +131,7 @@ export const requestIdUnique: CheckDef = {
     const seen = new Map<string, string[]>();
     for (const e of responded(ctx.exchanges)) {
       if (CLIENT_ID_PURPOSES.includes(e.purpose)) continue;
-      const id = header(e, 'x-request-id');
+      const id = requestId(e);
       if (!id) continue;
       seen.set(id, [...(seen.get(id) ?? []), e.endpoint]);
     }
@@ -150,6 +160,7 @@ export const requestIdEcho: CheckDef = {
   why: 'End-to-end tracing across services needs the caller’s id preserved; edges that rewrite it break correlation.',
   fix: '- Envoy: `preserve_external_request_id: true` and, to keep the UUID unchanged, `pack_trace_reason: false`.\n- Fastify: set `requestIdHeader: "x-request-id"` with a validating `genReqId`, and echo it in `onSend`.\n- nginx: `map $http_x_request_id $rid { ~^[0-9a-fA-F-]{36}$ $http_x_request_id; default $request_id; }`.',
   source: SOURCE,
+  grammar: 'RFC 9562 §4 canonical UUID string; RFC 9110 §5.3 combined field value',
   needs: ['echo-id'],
   messages: {
     ok: '{endpoint}: the client UUID came back unchanged',
@@ -164,11 +175,11 @@ export const requestIdEcho: CheckDef = {
   evaluate(ctx) {
     return responded(ctx.exchanges, ['echo-id']).map((e): Finding => {
       const sent = e.request.headers['x-request-id'] ?? '';
-      const got = header(e, 'x-request-id');
+      const got = requestId(e);
       const base = { endpoint: e.endpoint, expected: sent };
       if (got === sent) return { ...base, status: 'pass', messageId: 'ok' };
       if (got === undefined) {
-        if (header(e, 'request-id') === sent)
+        if (singletonField(e.response.headers, 'request-id')?.first === sent)
           return { ...base, status: 'fail', messageId: 'otherHeader', actual: undefined };
         return { ...base, status: 'warn', messageId: 'absent' };
       }
@@ -192,25 +203,29 @@ export const requestIdInjection: CheckDef = {
   category: 'contract',
   severity: 'error',
   title: 'Invalid client ids are not reflected',
-  rule: 'An invalid client X-Request-ID (overlong, not a UUID, markup) is replaced by a fresh id and never reflected in headers or body.',
-  why: 'Reflected ids let a caller inject forged entries into logs (log forging), poison caches or carry markup into dashboards.',
-  fix: '- Validate before adopting: accept only a UUID (or Heroku’s 20–200 chars of `[A-Za-z0-9+/=-]`), otherwise generate a new one. express-request-id and Fastify’s requestIdHeader adopt any value without validation.',
+  rule: 'An invalid client X-Request-ID (overlong, not a UUID, markup, or a UUID in a non-canonical spelling that lenient parsers accept: braces, `urn:uuid:`, 32 hex digits without dashes, hundreds of extra dashes) is replaced by a fresh id and never reflected in headers or body; the response X-Request-ID is a canonical UUID.',
+  why: 'Reflected ids let a caller inject forged entries into logs (log forging), poison caches or carry markup into dashboards; a lenient UUID parser that adopts and echoes such spellings reflects them too.',
+  fix: '- Validate before adopting: accept only the canonical 36-character UUID (e.g. `/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i` and length 36), otherwise generate a new one; do not adopt what a lenient parser (uuid.UUID, Guid.Parse) accepts. express-request-id and Fastify’s requestIdHeader adopt any value without validation.',
   source: SOURCE,
+  grammar:
+    'RFC 9562 §4 canonical UUID string; the non-canonical spellings lenient parsers accept (braces, urn:uuid: of RFC 9562 §4, 32 hex digits, extra dashes) are not UUIDs',
   needs: ['hostile-id'],
   messages: {
     ok: '{endpoint}: {count} invalid ids were replaced, none reflected',
     reflected:
       '{endpoint}: the invalid id "{value}" was reflected in the {where}; validate client ids and replace invalid ones',
+    notCanonical:
+      '{endpoint}: the non-canonical id "{value}" came back as X-Request-ID "{got}", not a canonical UUID; adopt only canonical UUIDs and mint a fresh one otherwise',
   },
   evaluate(ctx) {
     const es = responded(ctx.exchanges, ['hostile-id']);
     if (es.length === 0) return [];
     for (const e of es) {
       const sent = e.request.headers['x-request-id'] ?? '';
-      const inHeader = Object.values(e.response.headers)
-        .flat()
-        .some((v) => v.includes(sent));
+      const fields = e.response.headers;
+      const inHeader = fieldNames(fields).some((n) => fieldLines(fields, n).some((v) => v.includes(sent)));
       const inBody = e.response.body.includes(sent);
+      const got = requestId(e);
       if (inHeader || inBody) {
         return [
           {
@@ -219,7 +234,19 @@ export const requestIdInjection: CheckDef = {
             endpoint: e.endpoint,
             data: { value: excerpt(sent, 40), where: inHeader ? 'response headers' : 'response body' },
             expected: 'a fresh id',
-            actual: header(e, 'x-request-id'),
+            actual: got,
+          },
+        ];
+      }
+      if (got !== undefined && !isCanonicalUuid(got) && sameUuidDigits(got, sent)) {
+        return [
+          {
+            status: 'fail',
+            messageId: 'notCanonical',
+            endpoint: e.endpoint,
+            data: { value: excerpt(sent, 40), got: excerpt(got, 40) },
+            expected: 'a canonical UUID',
+            actual: got,
           },
         ];
       }

@@ -36,6 +36,16 @@ export interface CheckContext {
   /** Per-endpoint SLO targets from the config (endpoint label → targets). */
   endpointSlo: Record<string, Partial<SloTargets>>;
   latency?: LatencyEvidence;
+  /** Why no load phase ran although the slo checks asked for one (budget spent, nothing measurable). */
+  loadNotRun?: string;
+  /** Where the endpoints came from and the OpenAPI operations the run left out. */
+  endpointPlan?: {
+    source: string;
+    leftOut: ReadonlyArray<{ operation: string; reason: string }>;
+    /** The URL's base path and the spec's server URL, for the hint on a 404 from a spec endpoint. */
+    basePath: string;
+    serverUrl?: string;
+  };
 }
 
 /** What the load phase hands to the slo checks. */
@@ -77,6 +87,11 @@ export interface CheckDef {
   fix: string;
   /** Standards and references (RFCs, drafts and the implementations they were checked against). */
   source: string;
+  /**
+   * The grammar each parsed field or body is read by (RFC sections, WHATWG algorithms), stated in
+   * docs/checks.md; absent for rules that read no HTTP field.
+   */
+  grammar?: string;
   needs: readonly ProbeNeed[];
   messages: Record<string, string>;
   evaluate(ctx: CheckContext): Finding[];

@@ -34,6 +34,7 @@ export const errorNoLeak: CheckDef = {
   why: 'Internals in error bodies map the code and its dependencies for an attacker, and sometimes carry data.',
   fix: '- Express: an error middleware that never sends `err.stack` or `err.message`; set `NODE_ENV=production` so the default handler hides stacks; add a 404 handler to replace "Cannot GET".\n- Fastify: `setErrorHandler` that maps unknown errors to a fixed 500 body.\n- Django/Flask: `DEBUG=False`.',
   source: 'OWASP REST Security Cheat Sheet (error handling)',
+  grammar: 'RFC 8259 JSON body text (no header field is parsed)',
   needs: ['not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: '{endpoint}: the {status} body reveals no internals',

@@ -1,5 +1,6 @@
 import type { CheckDef, Finding } from './define.js';
-import { byEndpoint, excerpt, header, isJsonMedia, mediaType, parseJson, responded } from './util.js';
+import { combinedValue, contentType, isJsonMediaType } from '../http/fields/index.js';
+import { byEndpoint, excerpt, parseJson, responded } from './util.js';
 
 type Responded = ReturnType<typeof responded>[number];
 
@@ -28,6 +29,8 @@ export const errorSchema: CheckDef = {
   why: 'Clients handle every error the same way only if every error has the same shape; RFC 9457 consumers must ignore members of the wrong type, so the information is silently lost.',
   fix: FIX_PROBLEM,
   source: SOURCE_9457,
+  grammar:
+    'RFC 9457 §3.1 member types (`type` and `instance` are URI references, RFC 3986 §4.1, checked with ajv-formats `uri-reference`); JSON Schema draft-07 for --error-schema',
   needs: ['not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: '{endpoint}: {status} body matches {schema}',
@@ -54,7 +57,7 @@ export const errorSchema: CheckDef = {
           ...base,
           status: 'fail',
           messageId: 'notJson',
-          data: { ...base.data, type: mediaType(header(e, 'content-type')) ?? 'no content type' },
+          data: { ...base.data, type: contentType(e.response.headers) ?? 'no content type' },
           actual: excerpt(e.response.body, 80),
         });
         continue;
@@ -135,6 +138,7 @@ export const errorCorrelation: CheckDef = {
   why: 'Users paste error bodies into tickets, not headers; the id in the body is what support searches logs for.',
   fix: '- Add `request_id: req.id` (the value you set in X-Request-ID) to the one function that writes error bodies.',
   source: 'docs/contract.md §3',
+  grammar: 'RFC 8259 JSON body; RFC 9110 §5.3 combined X-Request-ID',
   needs: ['not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: '{endpoint}: body {member} equals X-Request-ID',
@@ -152,7 +156,7 @@ export const errorCorrelation: CheckDef = {
       const body = parseJson(e.response.body);
       if (body === null || typeof body !== 'object' || Array.isArray(body)) continue;
       const b = body as Record<string, unknown>;
-      const id = header(e, 'x-request-id');
+      const id = combinedValue(e.response.headers, 'x-request-id');
       const member = ID_MEMBERS.find((m) => typeof b[m] === 'string');
       const base = { endpoint: e.endpoint };
       if (!member) {
@@ -211,6 +215,8 @@ export const errorContentType: CheckDef = {
   why: 'Clients pick a parser by Content-Type; an HTML or text error breaks them and is often a framework default page.',
   fix: FIX_PROBLEM,
   source: SOURCE_9457,
+  grammar:
+    'RFC 9110 §8.3.1 media type (`type/subtype`, case-insensitive, parameters ignored); RFC 6839 §3.1 `+json`',
   needs: ['not-found', 'wrong-method', 'malformed-json'],
   messages: {
     ok: '{endpoint}: {status} sent as {type}',
@@ -224,12 +230,12 @@ export const errorContentType: CheckDef = {
     const out: Finding[] = [];
     for (const [endpoint, es] of byEndpoint(errors)) {
       const verdicts = es.map((e): Finding => {
-        const type = mediaType(header(e, 'content-type'));
+        const type = contentType(e.response.headers);
         const data = { status: e.response.status, type: type ?? 'no Content-Type' };
         if (e.response.bodyBytes === 0 && e.request.method === 'HEAD')
           return { status: 'pass', messageId: 'ok', endpoint, data };
         if (type === 'application/problem+json') return { status: 'pass', messageId: 'ok', endpoint, data };
-        if (isJsonMedia(type)) return { status: 'pass', messageId: 'json', endpoint, data };
+        if (isJsonMediaType(type)) return { status: 'pass', messageId: 'json', endpoint, data };
         return {
           status: 'fail',
           messageId: 'bad',

@@ -3,6 +3,7 @@ import { CHECKS } from './registry.js';
 
 /** The catalogue of docs/checks.md: check ids are public API (CI users filter on them). */
 const CATALOGUE = [
+  'contract.endpoint.reachable',
   'contract.request-id.present',
   'contract.request-id.format',
   'contract.request-id.unique',

@@ -7,20 +7,23 @@ import {
   requestIdUnique,
 } from './contract-request-id.js';
 import type { CheckDef } from './define.js';
+import { endpointReachable } from './endpoint-reachable.js';
 import { errorContentType, errorCorrelation, errorSchema } from './errors.js';
 import { errorNoLeak } from './errors-leak.js';
 import { liveness, readiness } from './health.js';
 import { logRedaction } from './logs.js';
 import { RATELIMIT_CHECKS } from './ratelimit/index.js';
-import { cacheControl, csp, framing, hsts, nosniff } from './security.js';
+import { cacheControl, csp, hsts, nosniff } from './security.js';
+import { framing } from './security-framing.js';
 import { cors, fingerprint } from './security-exposure.js';
 import { SLO_CHECKS } from './slo.js';
 
 /** Version of the rule set; bumped whenever a rule's verdict can change. Printed in every report. */
-export const RULES_VERSION = '2026.11.1';
+export const RULES_VERSION = '2026.11.2';
 
 /** Every check, in report order. Plain data: nothing registers itself at import time. */
 export const CHECKS: readonly CheckDef[] = [
+  endpointReachable,
   requestIdPresent,
   requestIdFormat,
   requestIdUnique,

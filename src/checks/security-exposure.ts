@@ -1,6 +1,7 @@
+import { combinedValue, fieldNames, hasField, readCorsGrant, readServer } from '../http/fields/index.js';
 import type { CheckDef } from './define.js';
 import { OWASP } from './security.js';
-import { excerpt, header, perEndpoint, responded } from './util.js';
+import { excerpt, perEndpoint, responded } from './util.js';
 
 /** OWASP Secure Headers Project removal list (ci/headers_remove.json), the common ones. */
 const FINGERPRINT_HEADERS = [
@@ -27,6 +28,7 @@ export const fingerprint: CheckDef = {
   why: 'Version banners tell attackers which known vulnerabilities to try first.',
   fix: '- Express: `app.disable("x-powered-by")` (or helmet).\n- nginx: `server_tokens off;`\n- Apache: `ServerTokens Prod`.\n- PHP: `expose_php = Off`.',
   source: `${OWASP} (headers_remove.json)`,
+  grammar: 'RFC 9110 §10.2.4 Server (products `name/version` and comments)',
   needs: ['endpoints', 'not-found'],
   messages: {
     ok: '{endpoint}: no fingerprinting headers',
@@ -40,7 +42,8 @@ export const fingerprint: CheckDef = {
     return perEndpoint(
       responded(ctx.exchanges),
       (e) => {
-        const powered = header(e, 'x-powered-by');
+        const fields = e.response.headers;
+        const powered = combinedValue(fields, 'x-powered-by');
         if (powered !== undefined)
           return {
             status: 'fail',
@@ -48,23 +51,23 @@ export const fingerprint: CheckDef = {
             data: { value: excerpt(powered) },
             actual: powered,
           };
-        const server = header(e, 'server');
-        if (server !== undefined && /\d/.test(server)) {
+        const server = readServer(fields);
+        if (server?.revealsVersion) {
           return {
             status: 'warn',
             messageId: 'serverVersion',
-            data: { value: excerpt(server) },
-            actual: server,
+            data: { value: excerpt(server.raw) },
+            actual: server.raw,
           };
         }
         const name =
-          FINGERPRINT_HEADERS.find((h) => header(e, h) !== undefined) ??
-          Object.keys(e.response.headers).find((h) => h.startsWith('x-b3-'));
+          FINGERPRINT_HEADERS.find((h) => hasField(fields, h)) ??
+          fieldNames(fields).find((h) => h.startsWith('x-b3-'));
         if (name)
           return {
             status: 'warn',
             messageId: 'other',
-            data: { name, value: excerpt(header(e, name) ?? '') },
+            data: { name, value: excerpt(combinedValue(fields, name) ?? '') },
             actual: name,
           };
         return undefined;
@@ -85,11 +88,13 @@ export const cors: CheckDef = {
   why: 'A reflected origin with credentials lets any website read authenticated API responses in a victim’s browser.',
   fix: '- Express `cors`: pass an explicit allow-list (`origin: ["https://app.example.com"]`), never `origin: true` with `credentials: true`.\n- Fastify `@fastify/cors`: same, `origin` as a list.\n- nginx: map allowed origins explicitly instead of `$http_origin`.',
   source: 'Fetch standard (CORS protocol); MDN Observatory cors; OWASP REST sheet',
+  grammar:
+    'Fetch standard CORS check: Access-Control-Allow-Origin read with "get" (all lines combined), credentials only when exactly `true`',
   needs: ['cors'],
   messages: {
     ok: '{endpoint}: an untrusted origin gets no CORS grant',
     wildcard:
-      '{endpoint}: Access-Control-Allow-Origin: * (public); fine for public data, never with credentials',
+      '{endpoint}: Access-Control-Allow-Origin: * without Access-Control-Allow-Credentials: any site may read these responses, but browsers send no cookies or credentials with them; fine for public data',
     reflectedCreds:
       '{endpoint}: the untrusted origin {origin} is reflected with Access-Control-Allow-Credentials: true; any site can read authenticated responses — use an allow-list',
     wildcardCreds:
@@ -104,9 +109,9 @@ export const cors: CheckDef = {
     return perEndpoint(
       es,
       (e) => {
-        const acao = header(e, 'access-control-allow-origin')?.trim();
-        const creds = header(e, 'access-control-allow-credentials')?.trim().toLowerCase() === 'true';
-        if (acao === undefined) return undefined;
+        const grant = readCorsGrant(e.response.headers);
+        if (grant === undefined) return undefined;
+        const { allowOrigin: acao, credentials: creds } = grant;
         if (acao === '*' && creds)
           return { status: 'fail', messageId: 'wildcardCreds', actual: { acao, credentials: true } };
         if (acao === CORS_PROBE_ORIGIN && creds) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHistogram, encodeHistogram, recordMicros } from '../load/histogram.js';
-import { evidenceFromSummary } from '../load/summarize.js';
+import { createLoadStats, recordOutcome } from '../load/stats.js';
+import { evidenceFromSummary, summarizeLoad } from '../load/summarize.js';
 import type { LatencySummary } from '../types.js';
 import type { CheckContext } from './define.js';
 import { availability, errorRate, p95, p99, samplesForQuantile, samplesForRate } from './slo.js';
@@ -76,5 +77,38 @@ describe('the sample rule (docs/contract.md)', () => {
 
   it('without a load phase the slo checks skip', () => {
     expect(p95.evaluate({ slo: SLO, endpointSlo: {} } as unknown as CheckContext)[0]?.status).toBe('skip');
+  });
+});
+
+describe('what counts as available', () => {
+  function fromStatuses(statuses: number[]): CheckContext {
+    const stats = createLoadStats('open', 100, 1, ['GET /x']);
+    stats.startedAt = 0;
+    stats.endedAt = 10_000;
+    for (const status of statuses)
+      recordOutcome(stats, stats.endpoints.get('GET /x')!, status, undefined, 5000, 5000, 1);
+    return {
+      slo: SLO,
+      endpointSlo: {},
+      latency: evidenceFromSummary(summarizeLoad(stats, undefined)),
+    } as unknown as CheckContext;
+  }
+
+  it('2xx and 3xx are successful; a 4xx answer is not, a 429 is counted apart', () => {
+    const ok = fromStatuses([...Array(990).fill(200), ...Array(10).fill(304), ...Array(50).fill(429)]);
+    expect(statusOf(availability, ok)).toEqual(['pass']);
+    const errorPages = fromStatuses(Array(1200).fill(404));
+    expect(statusOf(availability, errorPages)).toEqual(['fail']);
+    // A 404 is not a server error: the error rate stays clean while availability fails.
+    expect(statusOf(errorRate, errorPages)).toEqual(['pass']);
+  });
+
+  it('without load evidence: inconclusive with the reason when a load was wanted, skip for --duration 0', () => {
+    const wanted = { slo: SLO, endpointSlo: {}, loadNotRun: 'no measurable endpoint: GET / is not serving' };
+    const findings = availability.evaluate(wanted as unknown as CheckContext);
+    expect(findings.map((f) => [f.status, f.messageId, f.data?.reason])).toEqual([
+      ['warn', 'notRun', 'no measurable endpoint: GET / is not serving'],
+    ]);
+    expect(statusOf(p99, { slo: SLO, endpointSlo: {} } as unknown as CheckContext)).toEqual(['skip']);
   });
 });

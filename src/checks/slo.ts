@@ -23,9 +23,14 @@ function scopes(ctx: CheckContext): Array<string | undefined> {
   return [undefined, ...Object.keys(ctx.endpointSlo).filter((e) => ctx.latency?.endpoints.includes(e))];
 }
 
-function noLoad(): Finding[] {
+/** No load evidence: inconclusive with the reason when the run wanted a load phase, skip for --duration 0. */
+function noLoad(ctx: CheckContext): Finding[] {
+  if (ctx.loadNotRun) return [{ status: 'warn', messageId: 'notRun', data: { reason: ctx.loadNotRun } }];
   return [{ status: 'skip', messageId: 'noLoad' }];
 }
+
+const NO_LOAD = 'no load phase ran (--duration 0)';
+const NOT_RUN = 'inconclusive: {reason}';
 
 function quantileCheck(id: string, q: number, key: 'p95Ms' | 'p99Ms', label: string): CheckDef {
   const need = samplesForQuantile(q);
@@ -45,11 +50,12 @@ function quantileCheck(id: string, q: number, key: 'p95Ms' | 'p99Ms', label: str
       failEarly: `{scope}{share} % of {count} requests took over {target} ms, more than ${Math.round((1 - q) * 1000) / 10} %: ${label} is above target whatever more requests would show`,
       few: `{scope}inconclusive: {count} requests, a ${label} pass needs ${need} ({label} so far {value} ms){why}`,
       lag: `{scope}inconclusive: the client fell up to {lag} ms behind its schedule, so latency may be understated or overstated ({label} {value} ms); lower --rate or use a bigger machine`,
-      noLoad: 'no load phase ran (--duration 0 or no endpoints)',
+      noLoad: NO_LOAD,
+      notRun: NOT_RUN,
     },
     evaluate(ctx) {
       const lat = ctx.latency;
-      if (!lat) return noLoad();
+      if (!lat) return noLoad(ctx);
       return scopes(ctx).map((endpoint): Finding => {
         const target = targetsFor(ctx, endpoint)[key];
         const count = lat.count(endpoint);
@@ -98,11 +104,12 @@ export const errorRate: CheckDef = {
     ok: '{scope}error rate {rate} % < {target} % ({errors} of {count})',
     fail: '{scope}error rate {rate} % ≥ {target} % ({errors} of {count}: {kinds})',
     few: '{scope}inconclusive: {errors} errors in {count} requests; a {target} % pass needs {need} requests{why}',
-    noLoad: 'no load phase ran (--duration 0 or no endpoints)',
+    noLoad: NO_LOAD,
+    notRun: NOT_RUN,
   },
   evaluate(ctx) {
     const lat = ctx.latency;
-    if (!lat) return noLoad();
+    if (!lat) return noLoad(ctx);
     return scopes(ctx).map((endpoint): Finding => {
       const target = targetsFor(ctx, endpoint).errorRate;
       const count = lat.count(endpoint);
@@ -141,7 +148,7 @@ export const availability: CheckDef = {
   category: 'slo',
   severity: 'error',
   title: 'Availability at or above target',
-  rule: 'Successful responses (not 5xx, not a transport error) / (requests − 429s) is at or above the target (default 99.9 %). A pass needs 1 / (1 − target) requests.',
+  rule: 'Successful responses (2xx and 3xx) / (requests − 429s) is at or above the target (default 99.9 %): a 4xx answer is not available, a 429 is counted apart. A pass needs 1 / (1 − target) requests. Endpoints that answered their probe with 401/403/404/405 are not measured (contract.endpoint.reachable); with none left, the verdict is inconclusive.',
   why: 'Availability is the SLO users contract for; 99.9 % leaves 43.2 minutes of budget per 30 days.',
   fix: '- Failures during a spot check usually mean capacity (timeouts, resets) or crashes (5xx); see the error breakdown in the report.',
   source: SOURCE,
@@ -150,11 +157,12 @@ export const availability: CheckDef = {
     ok: '{scope}availability {value} % ≥ {target} % ({ok} of {count}); spot check, not the 30-day SLO',
     fail: '{scope}availability {value} % < {target} % ({ok} of {count})',
     few: '{scope}inconclusive: {count} requests; a {target} % pass needs {need}{why}',
-    noLoad: 'no load phase ran (--duration 0 or no endpoints)',
+    noLoad: NO_LOAD,
+    notRun: NOT_RUN,
   },
   evaluate(ctx) {
     const lat = ctx.latency;
-    if (!lat) return noLoad();
+    if (!lat) return noLoad(ctx);
     return scopes(ctx).map((endpoint): Finding => {
       const target = targetsFor(ctx, endpoint).availability;
       const count = lat.count(endpoint);

@@ -11,19 +11,6 @@ export function responded(exchanges: readonly Exchange[], purposes?: readonly Pr
   );
 }
 
-/** All values of a response header (lower-case name). */
-export function headerValues(e: Responded, name: string): string[] {
-  const v = e.response.headers[name];
-  if (v === undefined) return [];
-  return Array.isArray(v) ? v : [v];
-}
-
-/** The single value of a header, or undefined (absent); repeated headers are joined with ", ". */
-export function header(e: Responded, name: string): string | undefined {
-  const values = headerValues(e, name);
-  return values.length === 0 ? undefined : values.join(', ');
-}
-
 /** Groups exchanges by endpoint label, keeping first-seen order. */
 export function byEndpoint<T extends Exchange>(exchanges: readonly T[]): Map<string, T[]> {
   const map = new Map<string, T[]>();
@@ -35,8 +22,6 @@ export function byEndpoint<T extends Exchange>(exchanges: readonly T[]): Map<str
   return map;
 }
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Purposes where harden-check itself sent an X-Request-ID. */
 export const CLIENT_ID_PURPOSES: readonly ProbePurpose[] = ['echo-id', 'hostile-id'];
 
@@ -47,15 +32,6 @@ export function parseJson(body: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** The media type of a Content-Type value, lower-cased, without parameters. */
-export function mediaType(value: string | undefined): string | undefined {
-  return value?.split(';', 1)[0]?.trim().toLowerCase() || undefined;
-}
-
-export function isJsonMedia(type: string | undefined): boolean {
-  return type === 'application/json' || (type?.startsWith('application/') === true && type.endsWith('+json'));
 }
 
 /**
@@ -73,7 +49,10 @@ export function statusList(es: readonly Responded[]): string {
   return [...new Set(es.map((e) => e.response.status))].join(', ');
 }
 
-/** Runs `judge` on every response of each endpoint; the first non-pass verdict speaks for the endpoint. */
+/**
+ * Runs `judge` on every response of each endpoint; the first fail, else the first warning, else
+ * the first pass the judge returned (a pass with a note, e.g. a duplicated field), else `ok`.
+ */
 export function perEndpoint(
   exchanges: Responded[],
   judge: (e: Responded) => Omit<Finding, 'endpoint'> | undefined,
@@ -82,7 +61,10 @@ export function perEndpoint(
   const out: Finding[] = [];
   for (const [endpoint, es] of byEndpoint(exchanges)) {
     const verdicts = es.map(judge).filter((v): v is Omit<Finding, 'endpoint'> => v !== undefined);
-    const worst = verdicts.find((v) => v.status === 'fail') ?? verdicts.find((v) => v.status === 'warn');
+    const worst =
+      verdicts.find((v) => v.status === 'fail') ??
+      verdicts.find((v) => v.status === 'warn') ??
+      verdicts.find((v) => v.status === 'pass');
     out.push({ ...(worst ?? ok(endpoint, es)), endpoint });
   }
   return out;

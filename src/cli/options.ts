@@ -67,8 +67,8 @@ export function addRunOptions(cmd: Command): Command {
       collect,
     )
     .option(
-      '--checks <categories>',
-      'only these categories (comma-separated: contract,ratelimit,security,errors,logs,health,slo)',
+      '--checks <names>',
+      'only these categories or check ids (comma-separated: contract,ratelimit,security,errors,logs,health,slo or ids such as security.cors)',
     )
     .option('--skip <ids>', 'skip these check ids or categories (comma-separated)')
     .option(

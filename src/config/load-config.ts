@@ -1,121 +1,27 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { CHECKS } from '../checks/registry.js';
 import { HardenError } from '../errors.js';
-import { readShippedSchema } from '../schema-files.js';
-import { CATEGORIES, type Category, type SloTargets } from '../types.js';
+import type { SloTargets } from '../types.js';
+import { parseCheckNames, splitCheckNames } from './check-names.js';
+import { type ConfigFile, readConfigFile } from './config-file.js';
 import { endpointLabel, parseEndpoint } from './endpoint.js';
 import type { Flags } from './flags.js';
-import { loadOpenApiEndpoints } from './openapi.js';
-import {
-  matchPolicyKey,
-  parseCategories,
-  parseEndpointLabel,
-  parseHeader,
-  parseTarget,
-  readErrorSchema,
-} from './parse-values.js';
+import { loadOpenApiEndpoints, readOpenApi } from './openapi.js';
+import { firstServerUrl, type SpecEndpoints } from './openapi-endpoints.js';
+import { parseEndpointLabel, parseHeader, parseTarget, readErrorSchema } from './parse-values.js';
 import {
   DEFAULT_ENDPOINTS,
+  DEFAULT_RATE,
   DEFAULT_SLO,
   DEFAULT_TIMEOUT_MS,
-  type PolicyExpectation,
+  type EndpointSource,
   type RunOptions,
 } from './options.js';
-import { defaultPolicies } from './policies.js';
-
-const addFormats = addFormatsModule.default;
+import { assertCacheable } from './cacheable.js';
+import { defaultPolicies, type PolicyRule, resolvePolicies } from './policies.js';
 
 export const CONFIG_FILE_NAME = 'harden-check.config.json';
-
-/** Shape of harden-check.config.json (validated by schema/config.schema.json). */
-interface ConfigFile {
-  target?: string;
-  endpoints?: Array<
-    string | { method: string; path: string; body?: unknown; weight?: number; slo?: Partial<SloTargets> }
-  >;
-  openapi?: string;
-  headers?: Record<string, string>;
-  policies?: Record<string, 'none' | { name?: string; limit: number; windowSec?: number }>;
-  rateLimit?: {
-    requireLegacyHeaders?: boolean;
-    probe?: boolean;
-    waitForReset?: boolean;
-    sourceAddresses?: string[];
-  };
-  slo?: Partial<SloTargets>;
-  load?: {
-    rate?: number;
-    duration?: number;
-    connections?: number;
-    requests?: number;
-    headers?: Record<string, string>;
-    polite?: boolean;
-    interval?: number;
-  };
-  checks?: { categories?: Category[]; skip?: string[]; cacheable?: string[] };
-  health?: { liveness?: string; readiness?: string };
-  errorSchema?: string;
-  timeout?: number;
-  insecure?: boolean;
-  strict?: boolean;
-  logFile?: string;
-}
-
-// Compiled on first use and kept: the schema is part of the package and never changes at run time.
-let validateConfig: ValidateFunction | undefined;
-
-function configValidator(): ValidateFunction {
-  if (!validateConfig) {
-    const ajv = new Ajv({ allErrors: false, strict: false });
-    addFormats(ajv);
-    validateConfig = ajv.compile(readShippedSchema('config.schema.json'));
-  }
-  return validateConfig;
-}
-
-function describeAjvError(e: ErrorObject | undefined): string {
-  if (!e) return 'invalid';
-  const path = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : '(root)';
-  if (e.keyword === 'additionalProperties')
-    return `${path === '(root)' ? '' : `${path}: `}unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
-  if (e.keyword === 'type') return `${path} must be a ${(e.params as { type: string }).type}`;
-  if (e.keyword === 'enum')
-    return `${path} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-  return `${path} ${e.message}`;
-}
-
-/** Reads and validates the config file; every error names the field and the file. */
-export function readConfigFile(path: string): ConfigFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new HardenError(
-      'CONFIG_UNREADABLE',
-      `cannot read config ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new HardenError(
-      'CONFIG_INVALID',
-      `${path} is not valid JSON: ${(err as Error).message.split('\n')[0]}`,
-    );
-  }
-  const validate = configValidator();
-  if (!validate(doc)) {
-    throw new HardenError(
-      'CONFIG_INVALID',
-      `${path}: ${describeAjvError(validate.errors?.[0])} (see schema/config.schema.json)`,
-    );
-  }
-  return doc as ConfigFile;
-}
+export { readConfigFile } from './config-file.js';
 
 const SECRET_HEADER = /auth|token|key|secret|cookie|session|password|signature|credential/i;
 
@@ -131,13 +37,16 @@ export async function resolveRunOptions(
       ? resolve(cwd, CONFIG_FILE_NAME)
       : undefined;
   const file: ConfigFile = configPath ? readConfigFile(configPath) : {};
-  const targetText = targetArg ?? file.target;
+  const openapi = flags.openapi ?? file.openapi;
+  const targetText =
+    targetArg ?? file.target ?? (openapi ? await targetFromSpec(resolve(cwd, openapi)) : undefined);
   if (!targetText)
     throw new HardenError(
       'USAGE',
-      'no target: give a URL (harden-check https://api.example.com) or "target" in the config',
+      'no target: give a URL (harden-check https://api.example.com), "target" in the config, or --openapi with an absolute server URL',
     );
   const target = parseTarget(targetText);
+  const targetBase = target.pathname.replace(/\/$/, '');
 
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(file.headers ?? {})) headers[k.toLowerCase()] = v;
@@ -161,8 +70,12 @@ export async function resolveRunOptions(
 
   const endpointSlo: Record<string, Partial<SloTargets>> = {};
   let endpoints: RunOptions['endpoints'] = [];
-  if (flags.endpoint?.length) endpoints = flags.endpoint.map((e) => parseEndpoint(e, '--endpoint'));
-  else if (file.endpoints?.length) {
+  let source: EndpointSource = { kind: 'default', detail: "the URL's own path" };
+  if (flags.endpoint?.length) {
+    endpoints = flags.endpoint.map((e) => parseEndpoint(e, '--endpoint'));
+    source = { kind: 'configured', detail: '--endpoint' };
+  } else if (file.endpoints?.length) {
+    source = { kind: 'configured', detail: 'the config file' };
     endpoints = file.endpoints.map((e, i) => {
       if (typeof e === 'string') return parseEndpoint(e, `endpoints[${i}]`);
       const ep = {
@@ -175,30 +88,32 @@ export async function resolveRunOptions(
       return ep;
     });
   }
-  const openapi = flags.openapi ?? file.openapi;
-  if (openapi) endpoints.push(...(await loadOpenApiEndpoints(resolve(cwd, openapi))));
+  let leftOut: SpecEndpoints['leftOut'] = [];
+  if (openapi) {
+    const spec = await loadOpenApiEndpoints(resolve(cwd, openapi), targetBase);
+    endpoints.push(...spec.endpoints);
+    leftOut = spec.leftOut;
+    if (source.kind === 'default') source = { kind: 'openapi', detail: openapi };
+    else source = { kind: source.kind, detail: `${source.detail} and ${openapi}` };
+  }
   if (endpoints.length === 0) endpoints = DEFAULT_ENDPOINTS.map((e) => ({ ...e }));
 
-  const categories = flags.checks !== undefined ? parseCategories(flags.checks) : file.checks?.categories;
+  const checkNames =
+    flags.checks !== undefined
+      ? parseCheckNames(flags.checks, '--checks')
+      : file.checks?.categories
+        ? parseCheckNames(file.checks.categories, 'checks.categories')
+        : undefined;
+  const only = checkNames ? splitCheckNames(checkNames) : undefined;
   const skip = [
-    ...(file.checks?.skip ?? []),
-    ...(flags.skip
-      ? flags.skip
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : []),
+    ...parseCheckNames(file.checks?.skip ?? [], 'checks.skip'),
+    ...parseCheckNames(flags.skip ?? '', '--skip'),
   ];
-  for (const id of skip) {
-    if (!CHECKS.some((c) => c.id === id) && !(CATEGORIES as readonly string[]).includes(id)) {
-      throw new HardenError('USAGE', `--skip: unknown check id or category "${id}" (see docs/checks.md)`);
-    }
-  }
-  const labels = new Set(endpoints.map(endpointLabel));
-  for (const e of file.checks?.cacheable ?? []) {
-    if (!labels.has(parseEndpointLabel(e, 'checks.cacheable')))
-      throw new HardenError('CONFIG_INVALID', `checks.cacheable: "${e}" is not one of the probed endpoints`);
-  }
+  // With the default plan, endpoints may still come from an OpenAPI document found on the target:
+  // `policies` and `checks.cacheable` are then matched once the endpoints are known (engine).
+  const deferred = source.kind === 'default';
+  const cacheable = (file.checks?.cacheable ?? []).map((e) => parseEndpointLabel(e, 'checks.cacheable'));
+  if (!deferred) assertCacheable(cacheable, endpoints);
 
   const slo: SloTargets = {
     p95Ms: flags.sloP95 ?? file.slo?.p95Ms ?? DEFAULT_SLO.p95Ms,
@@ -207,21 +122,14 @@ export async function resolveRunOptions(
     availability: flags.sloAvailability ?? file.slo?.availability ?? DEFAULT_SLO.availability,
   };
 
-  const policies: Record<string, PolicyExpectation | 'none'> = defaultPolicies(endpoints);
-  for (const [key, value] of Object.entries(file.policies ?? {})) {
-    const matched = matchPolicyKey(key, [...labels]);
-    if (matched.length === 0)
-      throw new HardenError(
-        'CONFIG_INVALID',
-        `policies: "${key}" matches none of the probed endpoints (${[...labels].join(', ')})`,
-      );
-    for (const label of matched) {
-      policies[label] =
-        value === 'none'
-          ? 'none'
-          : { name: value.name ?? key, limit: value.limit, windowSec: value.windowSec ?? 60 };
-    }
-  }
+  const policyRules: PolicyRule[] = Object.entries(file.policies ?? {}).map(([key, value]) => ({
+    key,
+    value:
+      value === 'none'
+        ? 'none'
+        : { name: value.name ?? key, limit: value.limit, windowSec: value.windowSec ?? 60 },
+  }));
+  const policies = deferred ? defaultPolicies(endpoints) : resolvePolicies(endpoints, policyRules);
 
   let errorSchema: RunOptions['errorSchema'];
   const errorSchemaPath = flags.errorSchema ?? file.errorSchema;
@@ -231,26 +139,37 @@ export async function resolveRunOptions(
   return {
     target: target.href.replace(/\/$/, ''),
     endpoints,
+    endpointSource: source,
+    leftOut,
     headers,
     loadHeaders,
     secrets,
-    categories,
+    categories: only
+      ? only.ids.length > 0 && only.categories.length === 0
+        ? []
+        : only.categories
+      : undefined,
+    checkIds: only && only.ids.length > 0 ? only.ids : undefined,
     skip,
-    cacheable: file.checks?.cacheable ?? [],
+    cacheable,
     slo,
     endpointSlo,
     policies,
+    policyRules,
     requireLegacyRateLimitHeaders: file.rateLimit?.requireLegacyHeaders ?? false,
     rateLimitProbe: flags.rateLimitProbe ?? file.rateLimit?.probe ?? false,
     waitForReset: flags.waitForReset ?? file.rateLimit?.waitForReset ?? false,
     sourceAddresses: flags.sourceAddress ?? file.rateLimit?.sourceAddresses ?? [],
     load: {
-      rate: flags.rate ?? file.load?.rate ?? 50,
-      durationSec: flags.duration ?? file.load?.duration ?? (connections ? 5 : 5),
+      rate: flags.rate ?? file.load?.rate ?? DEFAULT_RATE,
+      durationSec: flags.duration ?? file.load?.duration ?? 5,
       connections,
       requests: flags.requests ?? file.load?.requests,
       polite: flags.polite ?? file.load?.polite ?? true,
       intervalSec: flags.interval ?? file.load?.interval ?? 1,
+      autoSize:
+        connections === undefined &&
+        (flags.duration ?? file.load?.duration ?? flags.requests ?? file.load?.requests) === undefined,
     },
     health: { liveness: file.health?.liveness ?? '/healthz', readiness: file.health?.readiness ?? '/readyz' },
     timeoutMs: flags.timeout ?? file.timeout ?? DEFAULT_TIMEOUT_MS,
@@ -261,4 +180,16 @@ export async function resolveRunOptions(
     // Flag only: a config file checked into a repository must not be able to run commands.
     logCommand: flags.logCommand,
   };
+}
+
+/** With no URL given, the first server URL of the --openapi document is the target. */
+async function targetFromSpec(path: string): Promise<string | undefined> {
+  const url = firstServerUrl(await readOpenApi(path, `--openapi ${path}`));
+  if (url === undefined) return undefined;
+  if (!/^https?:\/\//i.test(url))
+    throw new HardenError(
+      'USAGE',
+      `no target: the first server URL of ${path} is "${url}", not an absolute http(s) URL; give the URL on the command line`,
+    );
+  return url;
 }

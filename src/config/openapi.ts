@@ -1,53 +1,44 @@
 import { HardenError } from '../errors.js';
-import type { Endpoint } from '../types.js';
-
-interface Operation {
-  parameters?: Array<{ in?: string; required?: boolean }>;
-}
+import { endpointsFromSpec, type SpecEndpoints } from './openapi-endpoints.js';
 
 /**
- * GET operations without required parameters from an OpenAPI 3 document (JSON or YAML), parsed and
- * dereferenced by swagger-parser; server base paths (`servers[0].url` path part) are prefixed.
+ * Parses and dereferences an OpenAPI document (a file path, a URL or an already parsed object) with
+ * swagger-parser; throws OPENAPI_INVALID naming `where` when it is not OpenAPI 3 or Swagger 2.0.
  */
-export async function loadOpenApiEndpoints(path: string): Promise<Endpoint[]> {
-  // Imported here so that runs without --openapi do not load the parser.
+export async function readOpenApi(source: string | object, where: string): Promise<Record<string, unknown>> {
+  // Imported here so that runs that never read an OpenAPI document do not load the parser.
   const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
   let api: Record<string, unknown>;
   try {
-    api = (await SwaggerParser.dereference(path)) as unknown as Record<string, unknown>;
+    // swagger-parser mutates objects it dereferences: hand it a copy.
+    const input = typeof source === 'string' ? source : structuredClone(source);
+    api = (await SwaggerParser.dereference(input as string)) as unknown as Record<string, unknown>;
   } catch (err) {
     const msg = (err as Error).message.split('\n')[0] ?? 'invalid';
-    throw new HardenError('OPENAPI_INVALID', `--openapi ${path}: ${msg}`);
+    throw new HardenError('OPENAPI_INVALID', `${where}: ${msg}`);
   }
-  if (typeof api.openapi !== 'string' || !api.openapi.startsWith('3.')) {
+  const v3 = typeof api.openapi === 'string' && api.openapi.startsWith('3.');
+  const v2 = api.swagger === '2.0';
+  if (!v3 && !v2) {
     throw new HardenError(
       'OPENAPI_INVALID',
-      `--openapi ${path}: not an OpenAPI 3 document (found ${api.swagger ? `Swagger ${api.swagger}` : 'no "openapi" field'})`,
+      `${where}: not an OpenAPI 3 or Swagger 2.0 document (found ${api.swagger ? `Swagger ${api.swagger}` : 'no "openapi" field'})`,
     );
   }
-  const servers = (api.servers as Array<{ url?: string }> | undefined) ?? [];
-  let base = '';
-  const serverUrl = servers[0]?.url;
-  if (serverUrl && !serverUrl.includes('{')) {
-    try {
-      base = new URL(serverUrl, 'http://placeholder').pathname.replace(/\/$/, '');
-    } catch {
-      base = '';
-    }
-  }
-  const out: Endpoint[] = [];
-  const paths = (api.paths as Record<string, Record<string, unknown>> | undefined) ?? {};
-  for (const [p, item] of Object.entries(paths)) {
-    const get = item.get as Operation | undefined;
-    if (!get) continue;
-    const params = [...((item.parameters as Operation['parameters']) ?? []), ...(get.parameters ?? [])];
-    if (p.includes('{') || params.some((x) => x.required)) continue;
-    out.push({ method: 'GET', path: `${base}${p}` });
-  }
-  if (out.length === 0)
+  return api;
+}
+
+/**
+ * GET endpoints of the OpenAPI document given with --openapi (JSON or YAML), relative to the
+ * target's base path, with every operation it leaves out and why.
+ */
+export async function loadOpenApiEndpoints(path: string, targetBase: string): Promise<SpecEndpoints> {
+  const api = await readOpenApi(path, `--openapi ${path}`);
+  const found = endpointsFromSpec(api, { targetBase });
+  if (found.endpoints.length === 0)
     throw new HardenError(
       'OPENAPI_INVALID',
-      `--openapi ${path}: no GET operation without required parameters`,
+      `--openapi ${path}: no GET operation can be probed (${found.leftOut[0]?.reason ?? 'the document has no operations'})`,
     );
-  return out;
+  return found;
 }

@@ -1,4 +1,13 @@
 import type { Category, Endpoint, SloTargets } from '../types.js';
+import type { LeftOutOperation } from './openapi-endpoints.js';
+import type { PolicyRule } from './policies.js';
+
+/** Where a run's endpoints came from (the report says so). */
+export interface EndpointSource {
+  kind: 'default' | 'configured' | 'openapi' | 'discovered';
+  /** Human-readable origin: `--endpoint`, the config file, or the OpenAPI document's location. */
+  detail: string;
+}
 
 export interface PolicyExpectation {
   name: string;
@@ -9,7 +18,12 @@ export interface PolicyExpectation {
 /** Everything one run needs, after defaults, file and flags are merged and validated. */
 export interface RunOptions {
   target: string;
-  endpoints: Array<Endpoint & { weight?: number }>;
+  /** Endpoint paths are relative to the target's path (its base path). */
+  endpoints: Array<Endpoint & { weight?: number; fromSpec?: boolean }>;
+  /** Where the endpoints came from; `default` lets the run look for an OpenAPI document on the target. */
+  endpointSource: EndpointSource;
+  /** Operations of an OpenAPI document the run leaves out, each with the reason. */
+  leftOut: LeftOutOperation[];
   /** Sent with every request (from --header / config headers). */
   headers: Record<string, string>;
   /** Sent with load-phase requests only (e.g. a rate-limit bypass key). */
@@ -17,11 +31,15 @@ export interface RunOptions {
   /** Header values to redact from every report. */
   secrets: string[];
   categories: Category[] | undefined;
+  /** Check ids given to --checks (beside categories); undefined when none. */
+  checkIds: string[] | undefined;
   skip: string[];
   cacheable: string[];
   slo: SloTargets;
   endpointSlo: Record<string, Partial<SloTargets>>;
   policies: Record<string, PolicyExpectation | 'none'>;
+  /** The config's `policies` entries as written, applied again when endpoints are discovered. */
+  policyRules: PolicyRule[];
   requireLegacyRateLimitHeaders: boolean;
   rateLimitProbe: boolean;
   waitForReset: boolean;
@@ -34,6 +52,8 @@ export interface RunOptions {
     polite: boolean;
     /** Length of one interval of the latency-over-time series, seconds. */
     intervalSec: number;
+    /** No --duration/--requests given: the plan is sized by the sample rule of the enabled SLO checks. */
+    autoSize: boolean;
   };
   health: { liveness: string; readiness: string };
   timeoutMs: number;
@@ -50,11 +70,16 @@ export interface RunOptions {
 
 export const DEFAULT_SLO: SloTargets = { p95Ms: 100, p99Ms: 500, errorRate: 0.001, availability: 0.999 };
 
-export const DEFAULT_ENDPOINTS: Endpoint[] = [
-  { method: 'GET', path: '/healthz' },
-  { method: 'GET', path: '/readyz' },
-  { method: 'GET', path: '/v1/info' },
-  { method: 'GET', path: '/v1/forecast/summary' },
-];
+/**
+ * With no endpoint configured, the URL's own path (`/` relative to the base path) is probed; the
+ * engine adds the GET operations of an OpenAPI document served at a conventional location.
+ */
+export const DEFAULT_ENDPOINTS: readonly Endpoint[] = [{ method: 'GET', path: '/' }];
+
+/** Where OpenAPI documents are conventionally served (FastAPI, springdoc, Swagger tooling). */
+export const OPENAPI_LOCATIONS = ['/openapi.json', '/openapi.yaml', '/v3/api-docs', '/swagger.json'];
+
+/** Default open-model arrival rate of the load phase, req/s. */
+export const DEFAULT_RATE = 50;
 
 export const DEFAULT_TIMEOUT_MS = 10_000;

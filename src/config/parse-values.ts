@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { HardenError } from '../errors.js';
-import { CATEGORIES, type Category } from '../types.js';
 import { endpointLabel, parseEndpoint } from './endpoint.js';
 
 /** Parses `Name: value`; `where` names the flag for the error. */
@@ -55,19 +54,6 @@ export function matchPolicyKey(key: string, labels: string[]): string[] {
     if (method && lm !== method) return false;
     return path.endsWith('*') ? lp.startsWith(path.slice(0, -1)) : lp === path;
   });
-}
-
-export function parseCategories(text: string): Category[] {
-  const list = text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const c of list) {
-    if (!(CATEGORIES as readonly string[]).includes(c)) {
-      throw new HardenError('USAGE', `--checks: unknown category "${c}" (use ${CATEGORIES.join(', ')})`);
-    }
-  }
-  return list as Category[];
 }
 
 export function readErrorSchema(path: string): { name: string; schema: Record<string, unknown> } {

@@ -1,9 +1,33 @@
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { HardenError } from '../errors.js';
 import { readShippedSchema } from '../schema-files.js';
 
 const addFormats = addFormatsModule.default;
+
+const RFC_SECTIONS: Record<string, string> = {
+  type: '§3.1.1',
+  status: '§3.1.2',
+  title: '§3.1.3',
+  detail: '§3.1.4',
+  instance: '§3.1.5',
+};
+
+/**
+ * Says whose rule a failed keyword of the shipped schema is: member types and URI references are
+ * RFC 9457's; the required members are this contract's (RFC 9457 makes every member optional).
+ */
+function whoRequires(e: ErrorObject | undefined): string {
+  if (e?.keyword === 'required')
+    return 'required by the harden-check contract, docs/contract.md §3; RFC 9457 makes every member optional';
+  const member = e?.instancePath.split('/')[1] ?? '';
+  const section = RFC_SECTIONS[member];
+  if (e?.keyword === 'format')
+    return `RFC 9457 ${section ?? '§3.1'} requires a URI reference (RFC 3986 §4.1)`;
+  if (member === 'status' && (e?.keyword === 'minimum' || e?.keyword === 'maximum'))
+    return 'RFC 9457 §3.1.2: an HTTP status code';
+  return section ? `RFC 9457 ${section} defines its type` : 'RFC 9457 §3.1';
+}
 
 /** Compiles the error-body schema once (RFC 9457 by default); returns a validator and its name. */
 export function createErrorValidator(custom: { name: string; schema: Record<string, unknown> } | undefined): {
@@ -27,7 +51,8 @@ export function createErrorValidator(custom: { name: string; schema: Record<stri
     validate(body) {
       if (validate(body)) return undefined;
       const e = validate.errors?.[0];
-      return `${e?.instancePath || '(root)'} ${e?.message ?? 'invalid'}`;
+      const problem = `${e?.instancePath || '(root)'} ${e?.message ?? 'invalid'}`;
+      return custom ? `${problem} (required by ${custom.name})` : `${problem} (${whoRequires(e)})`;
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { CheckContext } from '../checks/define.js';
-import { RULES_VERSION } from '../checks/registry.js';
+import { notServingEndpoints } from '../checks/endpoint-reachable.js';
+import { CHECKS, RULES_VERSION } from '../checks/registry.js';
+import { endpointLabel } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
-import { runLoadPhase } from '../load/load-phase.js';
+import { type LoadPhaseResult, runLoadPhase } from '../load/load-phase.js';
 import type { LoadRunner } from '../load/run-load.js';
 import { ProbeClient } from '../probe/client.js';
 import { runProbePhase } from '../probe/run-probe.js';
@@ -10,7 +12,9 @@ import { VERSION } from '../version.js';
 import { createErrorValidator } from './error-validator.js';
 import { evaluateChecks } from './evaluate.js';
 import { redactSecrets } from './redact-report.js';
-import { probeNeeds, selectChecks } from './select-checks.js';
+import { planEndpoints } from './endpoint-plan.js';
+import { sampleNeeds } from './sample-needs.js';
+import { probeNeeds, selectChecks, skippedByConfig } from './select-checks.js';
 import { decideVerdict, summarize } from './verdict.js';
 
 export interface RunHooks {
@@ -22,11 +26,12 @@ export interface RunHooks {
  * One run: select checks → probe phase (requests derived from what the checks need) → load phase
  * (when an slo check is enabled) → evaluate checks over the recorded evidence → report.
  */
-export async function runChecksWithOptions(options: RunOptions, hooks: RunHooks = {}): Promise<Report> {
+export async function runChecksWithOptions(given: RunOptions, hooks: RunHooks = {}): Promise<Report> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const checks = selectChecks(options.categories, options.skip);
+  const checks = selectChecks(given.categories, given.skip, given.checkIds);
   const needs = probeNeeds(checks);
+  const { options, plan } = await planEndpoints(given);
   const errorValidator = createErrorValidator(options.errorSchema);
   const target = new URL(options.target);
   const client = new ProbeClient(target.origin, {
@@ -41,10 +46,24 @@ export async function runChecksWithOptions(options: RunOptions, hooks: RunHooks 
   } finally {
     await client.close();
   }
-  const load =
-    needs.has('load') && options.load.durationSec > 0
-      ? await runLoadPhase(options, hooks.onLoadStart)
-      : undefined;
+  // Endpoints that answered 401/403/404/405 are not serving: measuring them would call an error page "available".
+  const notServing = notServingEndpoints(probe.exchanges);
+  const measurable = options.endpoints.filter((e) => !notServing.has(endpointLabel(e)));
+  let load: LoadPhaseResult | undefined;
+  let loadNotRun: string | undefined;
+  if (needs.has('load') && options.load.durationSec > 0) {
+    if (measurable.length === 0)
+      loadNotRun = `no measurable endpoint: ${[...notServing].join(', ') || 'none'} ${notServing.size === 1 ? 'is' : 'are'} not serving (see contract.endpoint.reachable); give endpoints that answer with --endpoint or --openapi`;
+    else {
+      const outcome = await runLoadPhase(
+        { ...options, endpoints: measurable },
+        hooks.onLoadStart,
+        sampleNeeds(checks, options.slo),
+      );
+      if ('evidence' in outcome) load = outcome;
+      else loadNotRun = outcome.notRun;
+    }
+  }
 
   const ctx: CheckContext = {
     exchanges: probe.exchanges,
@@ -65,8 +84,15 @@ export async function runChecksWithOptions(options: RunOptions, hooks: RunHooks 
     slo: options.slo,
     endpointSlo: options.endpointSlo,
     ...(load ? { latency: load.evidence } : {}),
+    ...(loadNotRun ? { loadNotRun } : {}),
+    endpointPlan: plan,
   };
-  const results = evaluateChecks(checks, ctx);
+  const evaluated = evaluateChecks(checks, ctx);
+  const skipped = skippedByConfig(checks);
+  // Registry order; a check left out by the configuration still appears, as `skip`.
+  const results = CHECKS.flatMap((c) =>
+    skipped.has(c.id) ? [skipped.get(c.id)!] : evaluated.filter((r) => r.id === c.id),
+  );
   const report: Report = {
     schemaVersion: 1,
     tool: 'harden-check',
@@ -78,6 +104,12 @@ export async function runChecksWithOptions(options: RunOptions, hooks: RunHooks 
     verdict: decideVerdict(results, options.strict),
     summary: summarize(results),
     checks: results,
+    endpoints: {
+      source: plan.source,
+      probed: options.endpoints.map(endpointLabel),
+      ...(notServing.size > 0 ? { notServing: [...notServing] } : {}),
+      leftOut: [...plan.leftOut],
+    },
     ...(load ? { latency: load.evidence.summary } : {}),
     slo: options.slo,
   };

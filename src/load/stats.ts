@@ -103,10 +103,11 @@ export function recordOutcome(
   }
   const key = String(status);
   s.statusCodes[key] = (s.statusCodes[key] ?? 0) + 1;
+  // Availability counts 2xx and 3xx as successful: a 4xx answer (an error page) is not "available".
   if (status >= 500) {
     s.errors++;
     ep.errors++;
-  } else {
+  } else if (status < 400) {
     s.successes++;
     ep.successes++;
   }

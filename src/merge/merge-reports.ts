@@ -147,6 +147,7 @@ export function mergeReports(
     verdict: decideVerdict(checks, options.strict ?? false),
     summary: summarize(checks),
     checks,
+    ...(reports[0]!.endpoints ? { endpoints: reports[0]!.endpoints } : {}),
     ...(latency ? { latency } : {}),
     slo,
   };

@@ -139,6 +139,11 @@ export class ProbeClient {
     return exchange;
   }
 
+  /** Keeps an exchange sent with `record: false` after all (the reachability request, judged as an endpoint probe). */
+  record(exchange: Exchange): void {
+    this.exchanges.push(exchange);
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.pools.values()].map((p) => p.destroy().catch(() => undefined)));
     this.pools.clear();

@@ -4,7 +4,7 @@ import type { CheckContext } from '../checks/define.js';
 import type { RunOptions } from '../config/options.js';
 import type { Exchange } from '../types.js';
 import type { ProbeClient } from './client.js';
-import { advertisedBudget } from '../checks/ratelimit/parse.js';
+import { advertisedBudget, retryAfter } from '../http/fields/index.js';
 
 /** The largest budget the probe will spend; beyond it the probe is skipped as too costly. */
 export const MAX_PROBE_BUDGET = 1000;
@@ -45,7 +45,10 @@ export async function runRateLimitProbe(
   options: RunOptions,
   target: URL,
 ): Promise<CheckContext['rateLimitProbe']> {
-  const found = budgets(client.exchanges, options).sort((a, b) => a.limit - b.limit);
+  // Plan from the budget that binds: the fewest requests left (then the smallest limit).
+  const found = budgets(client.exchanges, options).sort(
+    (a, b) => Math.min(a.remaining, a.limit) - Math.min(b.remaining, b.limit) || a.limit - b.limit,
+  );
   const cheapest = found[0];
   if (!cheapest)
     return {
@@ -53,10 +56,10 @@ export async function runRateLimitProbe(
       reason:
         'no probed GET endpoint advertised a rate limit, so there is no budget to spend (add --endpoint for a rate-limited GET)',
     };
-  if (cheapest.limit > MAX_PROBE_BUDGET)
+  if (Math.min(cheapest.remaining, cheapest.limit) > MAX_PROBE_BUDGET)
     return {
       ran: false,
-      reason: `the smallest advertised budget is ${cheapest.limit} requests; the probe spends at most ${MAX_PROBE_BUDGET}`,
+      reason: `the smallest advertised budget is ${Math.min(cheapest.remaining, cheapest.limit)} requests; the probe spends at most ${MAX_PROBE_BUDGET}`,
     };
   const other =
     found.find((b) => b.policy !== cheapest.policy && b.limit !== cheapest.limit) ??
@@ -146,8 +149,10 @@ export async function runRateLimitProbe(
       : { ran: false, reason: `cannot send from ${perIpAddress} (${e.error?.message})` };
   }
   if (options.waitForReset && first429?.response) {
-    const retry = Number(first429.response.headers['retry-after']);
-    const waitSec = Math.min(Number.isFinite(retry) && retry >= 0 ? retry + 1 : 61, 125);
+    const r = retryAfter(first429.response.headers)?.value;
+    const retry =
+      r === undefined ? undefined : r.kind === 'delay-seconds' ? r.seconds : (r.epochMs - Date.now()) / 1000;
+    const waitSec = Math.min(retry !== undefined && retry >= 0 ? Math.ceil(retry) + 1 : 61, 125);
     options.onNotice?.(`rate-limit probe: waiting ${waitSec} s for the window to reset`);
     await new Promise((r) => setTimeout(r, waitSec * 1000));
     await client.send({ purpose: 'rl-reset', method: 'GET', path: url, endpoint: label });

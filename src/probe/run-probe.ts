@@ -4,6 +4,7 @@ import type { CheckContext, ProbeNeed } from '../checks/define.js';
 import { endpointLabel } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
 import { HardenError } from '../errors.js';
+import { combinedValue, lenientUuidSpellings, singletonField } from '../http/fields/index.js';
 import type { Endpoint, Exchange } from '../types.js';
 import { createCanaries } from './canaries.js';
 import type { ProbeClient, ProbeRequest } from './client.js';
@@ -19,6 +20,8 @@ export interface ProbePhaseResult {
 /** Joins the target's base path and an endpoint path (`https://h/api` + `/v1/x` → `/api/v1/x`). */
 export function joinPath(target: URL, path: string): string {
   const base = target.pathname.replace(/\/$/, '');
+  // `/` is the URL's own path, exactly as given (no trailing slash added to a base path).
+  if (base && (path === '/' || path.startsWith('/?'))) return `${base}${path.slice(1)}`;
   return `${base}${path.startsWith('/') ? path : `/${path}`}`;
 }
 
@@ -29,8 +32,16 @@ const TRANSPORT_TO_CODE: Record<string, ConstructorParameters<typeof HardenError
   TIMEOUT: 'TARGET_TIMEOUT',
 };
 
-/** Sends the first request, following up to 5 redirects; a dead, non-HTTP or looping target stops the run (exit 3). */
-async function checkReachable(client: ProbeClient, target: URL, first: Endpoint): Promise<void> {
+/**
+ * Sends the first request, following up to 5 redirects; a dead, non-HTTP or looping target stops
+ * the run (exit 3). Returns the exchange when the first answer was not a redirect, so the probe
+ * can judge it as that endpoint's first request instead of sending the same GET again.
+ */
+async function checkReachable(
+  client: ProbeClient,
+  target: URL,
+  first: Endpoint,
+): Promise<Exchange | undefined> {
   let path = joinPath(target, first.path);
   const seen = new Set<string>();
   for (let hop = 0; hop <= 5; hop++) {
@@ -48,8 +59,8 @@ async function checkReachable(client: ProbeClient, target: URL, first: Endpoint)
       );
     }
     const status = e.response!.status;
-    const location = e.response!.headers.location;
-    if (status < 300 || status > 399 || typeof location !== 'string') return;
+    const location = singletonField(e.response!.headers, 'location')?.first;
+    if (status < 300 || status > 399 || location === undefined) return hop === 0 ? e : undefined;
     const next = new URL(location, e.request.url);
     if (seen.has(next.href) || hop === 5) {
       throw new HardenError(
@@ -83,7 +94,11 @@ export async function runProbePhase(
   const first =
     options.endpoints.find((e) => SAFE.has(e.method) && !isHealth(e)) ??
     options.endpoints.find((e) => SAFE.has(e.method));
-  await checkReachable(client, target, first ?? { method: 'GET', path: options.health.liveness });
+  let reachability: Exchange | undefined = await checkReachable(
+    client,
+    target,
+    first ?? { method: 'GET', path: options.health.liveness },
+  );
   // A target that answered the first request but then stops answering would otherwise cost one
   // full --timeout per remaining probe: two consecutive timeouts end the run (exit 3). Fast
   // failures (a WAF resetting hostile-looking probes) are recorded and judged instead.
@@ -115,9 +130,17 @@ export async function runProbePhase(
         ...(hasBody
           ? { body: JSON.stringify(ep.body), headers: { 'content-type': 'application/json' } }
           : {}),
-        meta: { health: isHealth(ep) },
+        meta: {
+          health: isHealth(ep),
+          // Endpoints the user named fail when not serving; defaults and discovered ones warn.
+          origin: ['configured', 'openapi'].includes(options.endpointSource.kind) ? 'configured' : 'default',
+          ...(ep.fromSpec ? { fromSpec: true } : {}),
+        },
       };
-      await send(req);
+      if (reachability && ep === first && ep.method === 'GET' && !hasBody) {
+        client.record({ ...reachability, meta: req.meta });
+        reachability = undefined;
+      } else await send(req);
       if (needs.has('repeat') && SAFE.has(ep.method)) await send({ ...req, purpose: 'endpoint-repeat' });
     }
   }
@@ -169,11 +192,13 @@ export async function runProbePhase(
     });
   }
   if (needs.has('hostile-id')) {
+    // Markup with spaces, quotes and an encoded CRLF (log forging, header splitting), then
+    // non-canonical spellings of one fresh UUID that lenient parsers (Python uuid.UUID, .NET
+    // Guid.Parse, Go uuid.Parse) accept and may echo: braces, urn:uuid:, 32 hex digits, and one
+    // padded with 300 dashes, which is also the overlong id (336 characters, RULES RID-4).
     for (const id of [
-      'a'.repeat(250),
-      '<script>alert(1)</script>',
-      'harden check "not a uuid"',
-      'x%0d%0aSet-Cookie:%20hc=1',
+      '<script>alert("hc")</script> x%0d%0aSet-Cookie:%20hc=1',
+      ...lenientUuidSpellings(randomUUID()),
     ]) {
       await send({
         purpose: 'hostile-id',
@@ -234,7 +259,7 @@ async function sendCanaries(
     endpoint: endpointLabel(subject),
     headers,
   });
-  ids.push(String(a.response?.headers['x-request-id'] ?? ''));
+  ids.push(a.response ? (combinedValue(a.response.headers, 'x-request-id') ?? '') : '');
   if (post) {
     const body = JSON.stringify({
       ...(typeof post.body === 'object' && post.body ? post.body : {}),
@@ -251,7 +276,7 @@ async function sendCanaries(
       headers: { ...headers, 'content-type': 'application/json' },
       body,
     });
-    ids.push(String(b.response?.headers['x-request-id'] ?? ''));
+    ids.push(b.response ? (combinedValue(b.response.headers, 'x-request-id') ?? '') : '');
   }
   const requestIds = ids.filter(Boolean);
   if (options.logFile) {

@@ -3,6 +3,7 @@ import { spectrumSvg, timelineSvg } from './html-charts.js';
 import { baselineHtml, esc, failuresHtml, passingHtml, tilesHtml } from './html-parts.js';
 import { clockTime, intervalPoints, intervalSeries } from './intervals-view.js';
 import { percentileRows, serverResolutionNote } from './latency-table.js';
+import { runNotes } from './run-notes.js';
 
 const CSS = `
 :root{--fg:#1b1f24;--muted:#57606a;--bg:#fff;--panel:#f6f8fa;--line:#d0d7de;--pass:#1a7f37;--pass-bg:#dafbe1;--fail:#cf222e;--fail-bg:#ffebe9;--warn:#9a6700;--warn-bg:#fff8c5;--skip:#6e7781;--c1:#0969da;--c2:#8250df;--c3:#bf3989;--base:#8c959f;--rps:#54aeff;--lim:#d4a72c}
@@ -16,6 +17,7 @@ h3{font-size:1rem;margin:0 0 .35rem}h4{font-size:.85rem;margin:.6rem 0 .2rem;col
 code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 a{color:var(--c1)}.quiet{color:var(--muted)}.count{color:var(--muted);font-weight:400}
 .meta{color:var(--muted);margin:0;overflow-wrap:anywhere}.target{font-weight:600;color:var(--fg)}
+.note{color:var(--muted);margin:.4rem 0 0;overflow-wrap:anywhere}.note.error{color:var(--fail);font-weight:600}
 .badge{display:inline-block;font-size:.75rem;font-weight:700;padding:.05rem .45rem;border-radius:999px;text-transform:uppercase;letter-spacing:.03em;white-space:nowrap}
 .badge.pass{background:var(--pass-bg);color:var(--pass)}.badge.fail{background:var(--fail-bg);color:var(--fail)}.badge.warn{background:var(--warn-bg);color:var(--warn)}.badge.skip{background:var(--panel);color:var(--skip)}
 #verdict{font-size:1rem;padding:.15rem .7rem}
@@ -90,6 +92,9 @@ export function formatHtml(report: Report): string {
 <header><h1>harden-check <span class="badge ${report.verdict === 'pass' ? 'pass' : 'fail'}" id="verdict">${esc(report.verdict.toUpperCase())}</span></h1>
 <p class="meta"><span class="target">${esc(report.target)}</span></p>
 <p class="meta">rules ${esc(report.rulesVersion)} · harden-check ${esc(report.version)} · ${esc(report.startedAt)} · ${(report.durationMs / 1000).toFixed(1)} s</p>
+${runNotes(report)
+  .map((n) => `<p class="note${report.verdict === 'error' ? ' error' : ''}">${esc(n)}</p>`)
+  .join('\n')}
 <ul class="tiles" id="tiles">${tilesHtml(report.checks)}</ul></header>
 ${failuresHtml(report.checks)}
 ${report.baseline ? baselineHtml(report.baseline) : ''}

@@ -24,6 +24,7 @@ export function escapeXml(text: string): string {
  */
 export function formatJunit(report: Report): string {
   const seconds = (report.durationMs / 1000).toFixed(3);
+  if (report.verdict === 'error') return junitError(report, seconds);
   const suites = byCategory(report.checks).map(([category, results]) => {
     const failures = results.filter((r) => r.status === 'fail').length;
     const skipped = results.filter((r) => r.status === 'skip').length;
@@ -57,6 +58,21 @@ export function formatJunit(report: Report): string {
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="harden-check ${escapeXml(report.target)} (rules ${report.rulesVersion})" tests="${report.checks.length}" failures="${s.fail}" errors="0" skipped="${s.skip}" time="${seconds}">`,
     ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+/** A run that could not judge its target: one test case with an <error>, so CI shows why. */
+function junitError(report: Report, seconds: string): string {
+  const message = escapeXml(report.error?.message ?? 'the run could not judge the target');
+  const type = escapeXml(report.error?.code ?? 'ERROR');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="harden-check ${escapeXml(report.target)} (rules ${report.rulesVersion})" tests="1" failures="0" errors="1" skipped="0" time="${seconds}">`,
+    `  <testsuite name="harden-check run" tests="1" failures="0" errors="1" skipped="0" time="${seconds}" timestamp="${report.startedAt.slice(0, 19)}">`,
+    `    <testcase classname="harden-check.run" name="target reachable [${escapeXml(report.target)}]" time="${seconds}"><error message="${message}" type="${type}">${message}</error></testcase>`,
+    '  </testsuite>',
     '</testsuites>',
     '',
   ].join('\n');

@@ -5,6 +5,7 @@ import { byCategory, CATEGORY_TITLES } from './group.js';
 import { describeCounts, flaggedEndpoints, groupById } from './group-by-id.js';
 import { clockTime, intervalPoints, intervalSeries, worstIntervals } from './intervals-view.js';
 import { fmtMs, percentileRows, serverResolutionNote } from './latency-table.js';
+import { runNotes } from './run-notes.js';
 
 const ICON = { pass: '✅', fail: '❌', warn: '⚠️', skip: '➖' } as const;
 /** Findings listed per flagged check; a pull-request comment has to stay readable. */
@@ -27,10 +28,11 @@ function cell(text: string): string {
  */
 export function formatMarkdown(report: Report): string {
   const lines = [
-    `## harden-check: ${report.verdict === 'pass' ? '✅ pass' : '❌ fail'} — \`${report.target}\``,
+    `## harden-check: ${report.verdict === 'pass' ? '✅ pass' : report.verdict === 'error' ? '⛔ error' : '❌ fail'} — \`${report.target}\``,
     '',
     `${describeCounts(report.checks)} — rules ${report.rulesVersion}, harden-check ${report.version}`,
     '',
+    ...runNotes(report).flatMap((n) => [cell(n), '']),
   ];
   const groups = groupById(report.checks);
   const flagged = [

@@ -10,6 +10,7 @@ import { clockTime, intervalPoints, intervalSeries } from './intervals-view.js';
 import { sparkline } from './sparkline.js';
 import { LAG_MAX_LIMIT_MS, LAG_P99_LIMIT_MS } from '../load/summarize.js';
 import { fmtMs, percentileRows, serverResolutionNote } from './latency-table.js';
+import { runNotes } from './run-notes.js';
 
 const SYMBOL = { pass: '✓', fail: '✗', warn: '!', skip: '-' } as const;
 
@@ -40,6 +41,9 @@ export function formatText(report: Report, options: FormatOptions): string {
     c.bold(`harden-check ${report.version} → ${report.target}`) + c.gray(`  (rules ${report.rulesVersion})`),
     '',
   ];
+  for (const note of runNotes(report))
+    out.push(report.verdict === 'error' ? c.red(printable(note)) : c.gray(printable(note)));
+  if (runNotes(report).length) out.push('');
   if (options.quiet) return formatQuiet(report, c, paint);
   const idWidth = Math.max(0, ...report.checks.map((r) => r.id.length));
   for (const [category, results] of byCategory(report.checks)) {
@@ -128,12 +132,17 @@ export function formatText(report: Report, options: FormatOptions): string {
     out.push('');
   }
   if (report.baseline) out.push(...formatDiffText(report.baseline).trimEnd().split('\n').map(printable), '');
-  const verdict = report.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
+  const verdict = verdictWord(report, c);
   out.push(`${verdict}  ${describeCounts(report.checks)} in ${(report.durationMs / 1000).toFixed(1)} s`);
   return `${out.join('\n')}\n`;
 }
 
-/** `--quiet`: one line per flagged check id with its endpoints, then the verdict. */
+function verdictWord(report: Report, c: InstanceType<typeof Chalk>): string {
+  if (report.verdict === 'error') return c.red.bold('ERROR');
+  return report.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
+}
+
+/** `--quiet`: one line per flagged check id with its endpoints, then the verdict (after the reason of an error). */
 function formatQuiet(
   report: Report,
   c: InstanceType<typeof Chalk>,
@@ -146,7 +155,8 @@ function formatQuiet(
       const what = where.length > 0 ? where.join(', ') : g.flagged[0]!.message;
       return `${paint[g.status](SYMBOL[g.status])} ${g.id}  ${printable(what)}  (${checkDocsLink(g.id)})`;
     });
-  const verdict = report.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
+  if (report.verdict === 'error') lines.unshift(...runNotes(report).map(printable));
+  const verdict = verdictWord(report, c);
   lines.push(`${verdict}  ${describeCounts(report.checks)} — ${printable(report.target)}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,16 @@
 import type { CheckContext, CheckDef, Finding } from '../define.js';
-import { header, isJsonMedia, mediaType, parseJson, responded } from '../util.js';
-import { classifyReset, parseRateLimit, primary, responseNowSec } from './parse.js';
+import {
+  contentType,
+  hasField,
+  isJsonMediaType,
+  isStorable,
+  readCacheControl,
+  retryAfter,
+  retryAfterSeconds,
+} from '../../http/fields/index.js';
+import { parseJson, responded } from '../util.js';
+import { parseRateLimit, primary, type RateLimitInfo, resetSeconds, responseNowSec } from './parse.js';
+import { implausibleRetryHint } from './retry-hint.js';
 import { FIX, SOURCE } from './passive.js';
 
 type Responded = ReturnType<typeof responded>[number];
@@ -31,13 +41,17 @@ export const enforced: CheckDef = {
   category: 'ratelimit',
   severity: 'error',
   title: 'The budget is enforced',
-  rule: '(--rate-limit-probe) After the advertised budget is spent, the next request gets 429. An earlier 429 passes (other clients may share the budget). With --wait-for-reset, the budget returns after Reset.',
+  rule: '(--rate-limit-probe) After the advertised budget is spent, the next request gets 429. A pass needs the change from allowed to refused: an earlier 429 passes (other clients may share the budget), a 429 on the very first probe request is inconclusive (the budget was spent before the probe). With --wait-for-reset, the budget returns after Reset.',
   why: 'A limit that is advertised but not enforced protects nothing: abuse and runaway clients go straight through.',
   fix: FIX,
   source: SOURCE,
+  grammar:
+    'rate-limit fields as in ratelimit.headers.format (the binding policy: the smallest remaining budget)',
   needs: ['rl-probe'],
   messages: {
-    ok: '{endpoint}: 429 after {sent} requests (Remaining was {remaining} at start, Limit {limit})',
+    ok: '{endpoint}: allowed, then 429 after {sent} requests (Remaining was {remaining} at start, Limit {limit})',
+    spent:
+      '{endpoint}: inconclusive: the first probe request already got 429 (Remaining was {remaining} at start, Limit {limit}), so the change from allowed to refused was not seen; run again after the window resets',
     notEnforced:
       '{endpoint}: {sent} requests with a budget of {remaining} (Limit {limit}) and none was 429; the limit is advertised but not enforced',
     returned: '{endpoint}: after waiting for Reset, the budget returned (status {status}, Remaining {after})',
@@ -65,16 +79,18 @@ export const enforced: CheckDef = {
       limit: start.limit,
     };
     const out: Finding[] = [
-      first429 === -1
-        ? {
-            status: 'fail',
-            messageId: 'notEnforced',
-            endpoint,
-            data,
-            expected: 429,
-            actual: es.at(-1)!.response.status,
-          }
-        : { status: 'pass', messageId: 'ok', endpoint, data },
+      first429 === 0 && spentBefore(ctx, es[0]!)
+        ? { status: 'warn', messageId: 'spent', endpoint, data }
+        : first429 === -1
+          ? {
+              status: 'fail',
+              messageId: 'notEnforced',
+              endpoint,
+              data,
+              expected: 429,
+              actual: es.at(-1)!.response.status,
+            }
+          : { status: 'pass', messageId: 'ok', endpoint, data },
     ];
     const reset = responded(ctx.exchanges, ['rl-reset'])[0];
     if (reset) {
@@ -91,6 +107,17 @@ export const enforced: CheckDef = {
   },
 };
 
+/**
+ * True when the budget was spent before the probe began: the endpoint's own probes (which advertised
+ * the budget the probe spends) were already refused, so no allowed request preceded the first 429.
+ */
+function spentBefore(ctx: CheckContext, firstExhaust: Responded): boolean {
+  const before = responded(ctx.exchanges, ['endpoint', 'endpoint-repeat']).filter(
+    (e) => e.endpoint === firstExhaust.endpoint && e.seq < firstExhaust.seq,
+  );
+  return before.length === 0 || before.every((e) => e.response.status === 429);
+}
+
 export const contract429: CheckDef = {
   id: 'ratelimit.429.contract',
   category: 'ratelimit',
@@ -100,12 +127,15 @@ export const contract429: CheckDef = {
   why: 'Clients back off by Retry-After; a wrong unit makes them hammer the API or stall for hours, and a cached 429 locks out users.',
   fix: `${FIX}\n- rate-limiter-flexible’s README example sends \`msBeforeNext / 1000\` (fractional): round up with Math.ceil.`,
   source: SOURCE,
+  grammar:
+    'RFC 9110 §10.2.3 Retry-After = HTTP-date / delay-seconds, HTTP-date per §5.6.7 (IMF-fixdate, RFC 850, asctime); rate-limit fields as in ratelimit.headers.format; RFC 9111 §5.2 Cache-Control directives',
   needs: ['rl-probe'],
   messages: {
     ok: '{endpoint}: 429 with Retry-After {retry} s (Reset in {reset} s), Remaining 0, problem body, contract headers',
     noRetryAfter: '{endpoint}: 429 without Retry-After; send delay-seconds until the window resets',
-    badRetryAfter: '{endpoint}: Retry-After "{value}" is not delay-seconds (integer) or an HTTP-date{hint}',
-    tooLong: '{endpoint}: Retry-After {value} exceeds the {window} s window; is it in milliseconds?',
+    badRetryAfter:
+      '{endpoint}: Retry-After "{value}" is neither delay-seconds (an integer) nor an HTTP-date (IMF-fixdate, RFC 850 or asctime){hint}',
+    tooLong: '{endpoint}: Retry-After {value} exceeds the {window} s window{hint}',
     inconsistent:
       '{endpoint}: Retry-After {retry} s but Reset is {reset} s ahead; they must agree within 2 s',
     remaining: '{endpoint}: a 429 with Remaining {remaining}; it must be 0 when the budget is spent',
@@ -125,43 +155,46 @@ export const contract429: CheckDef = {
 
 function judge429(ctx: CheckContext, e: Responded): Finding {
   const endpoint = e.endpoint;
-  const retry = header(e, 'retry-after')?.trim();
+  const fields = e.response.headers;
+  const retry = retryAfter(fields);
   const window = ctx.expectedLimit(endpoint)?.windowSec ?? 60;
   if (retry === undefined)
     return { status: 'fail', messageId: 'noRetryAfter', endpoint, expected: 'Retry-After', actual: null };
-  let retrySec: number;
-  if (/^\d+$/.test(retry)) retrySec = Number(retry);
-  else if (!Number.isNaN(Date.parse(retry)) && /GMT$/.test(retry))
-    retrySec = Math.round(Date.parse(retry) / 1000 - responseNowSec(e));
-  else {
-    const hint = /^\d+\.\d+$/.test(retry) ? ' — fractional seconds; round up' : '';
+  if (retry.value === undefined) {
+    const hint = retry.fractional ? ' — fractional seconds; round up' : '';
     return {
       status: 'fail',
       messageId: 'badRetryAfter',
       endpoint,
-      data: { value: retry.slice(0, 40), hint },
-      actual: retry,
+      data: { value: retry.raw.slice(0, 40), hint },
+      actual: retry.raw,
     };
   }
-  if (retrySec > Math.max(window, 60) * 10)
-    return { status: 'fail', messageId: 'tooLong', endpoint, data: { value: retry, window }, actual: retry };
-  const info = ctx.requireLegacyRateLimitHeaders
-    ? parseRateLimit(e.response.headers).find((i) => i.dialect === 'legacy')
-    : primary(parseRateLimit(e.response.headers));
-  let resetSec: number | undefined;
-  if (info?.resetRaw !== undefined) {
-    resetSec =
-      info.dialect === 'legacy' ? classifyReset(info.resetRaw, responseNowSec(e))?.deltaSec : info.resetDelta;
-    if (resetSec !== undefined && Math.abs(retrySec - resetSec) > 2) {
-      return {
-        status: 'fail',
-        messageId: 'inconsistent',
-        endpoint,
-        data: { retry: retrySec, reset: Math.round(resetSec) },
-        expected: Math.round(resetSec),
-        actual: retrySec,
-      };
-    }
+  const nowSec = responseNowSec(e);
+  const retrySec = retryAfterSeconds(retry.value, nowSec);
+  const info: RateLimitInfo | undefined = ctx.requireLegacyRateLimitHeaders
+    ? parseRateLimit(fields).find((i) => i.dialect === 'legacy')
+    : primary(parseRateLimit(fields));
+  if (retrySec > Math.max(window, 60) * 10) {
+    const hint = implausibleRetryHint(retry.value, info, window);
+    return {
+      status: 'fail',
+      messageId: 'tooLong',
+      endpoint,
+      data: { value: retry.value.raw, window, hint },
+      actual: retry.value.raw,
+    };
+  }
+  const resetSec = info ? resetSeconds(info, fields, e.timing.startedAt) : undefined;
+  if (resetSec !== undefined && Math.abs(retrySec - resetSec) > 2) {
+    return {
+      status: 'fail',
+      messageId: 'inconsistent',
+      endpoint,
+      data: { retry: retrySec, reset: Math.round(resetSec) },
+      expected: Math.round(resetSec),
+      actual: retrySec,
+    };
   }
   if (info?.remaining !== undefined && info.remaining !== 0)
     return {
@@ -172,19 +205,17 @@ function judge429(ctx: CheckContext, e: Responded): Finding {
       expected: 0,
       actual: info.remaining,
     };
-  const type = mediaType(header(e, 'content-type'));
+  const type = contentType(fields);
   const body = parseJson(e.response.body) as Record<string, unknown> | undefined;
-  if (!isJsonMedia(type) || body === undefined)
+  if (!isJsonMediaType(type) || body === undefined)
     return { status: 'fail', messageId: 'body', endpoint, data: { type: type ?? 'no Content-Type' } };
   if (body && typeof body === 'object' && 'status' in body && body.status !== 429)
     return { status: 'fail', messageId: 'bodyStatus', endpoint, data: { status: String(body.status) } };
-  const missing = ['x-request-id', 'x-latency-ms'].filter((h) => header(e, h) === undefined);
+  const missing = ['x-request-id', 'x-latency-ms'].filter((h) => !hasField(fields, h));
   if (missing.length)
     return { status: 'fail', messageId: 'contract', endpoint, data: { missing: missing.join(' and ') } };
-  const cc = header(e, 'cache-control');
-  if (cc !== undefined && !/no-store/i.test(cc) && /(public|max-age=[1-9])/i.test(cc)) {
-    return { status: 'fail', messageId: 'cacheable', endpoint, data: { value: cc } };
-  }
+  const cc = readCacheControl(fields);
+  if (isStorable(cc)) return { status: 'fail', messageId: 'cacheable', endpoint, data: { value: cc?.raw } };
   return {
     status: 'pass',
     messageId: 'ok',
@@ -202,6 +233,7 @@ export const spoofing: CheckDef = {
   why: 'A limiter keyed on client-supplied forwarding headers gives every attacker a fresh budget per request (Express `trust proxy: true`, a Fastify keyGenerator reading XFF).',
   fix: '- Express: `app.set("trust proxy", 1)` (the number of real proxies), never `true`.\n- Fastify: `trustProxy` with the proxy’s address, and the default keyGenerator (`req.ip`).\n- nginx: `set_real_ip_from <proxy CIDR>; real_ip_header X-Forwarded-For;` with only trusted proxies.',
   source: `${SOURCE}; express-rate-limit trust-proxy guidance (ERR_ERL_UNEXPECTED_X_FORWARDED_FOR)`,
+  grammar: 'no response field is parsed (status codes only); RFC 7239 Forwarded is what the probe sends',
   needs: ['rl-probe'],
   messages: {
     ok: '{endpoint}: {count} requests with forged forwarding headers all got 429',
@@ -247,6 +279,7 @@ export const isolation: CheckDef = {
   why: 'One shared budget lets a burst of cheap calls starve exports, or one customer’s export starve their API calls.',
   fix: `${FIX}\n- Give each policy its own key prefix (e.g. \`rl:export:<ip>\`), not one counter per IP.`,
   source: SOURCE,
+  grammar: 'rate-limit fields as in ratelimit.headers.format',
   needs: ['rl-probe'],
   messages: {
     ok: '{endpoint}: still {status} with Remaining {before} → {after} after "{spent}" was spent',
@@ -254,7 +287,7 @@ export const isolation: CheckDef = {
     drained:
       '{endpoint}: Remaining fell {before} → {after} while "{spent}" was spent; the policies share one counter',
     single:
-      'only one rate-limit policy among the probed endpoints; add an endpoint of another policy (e.g. --endpoint "GET /v1/export")',
+      'only one rate-limit policy among the probed endpoints; add an endpoint under another policy with --endpoint',
     notRun: NOT_RUN,
   },
   evaluate(ctx) {
@@ -297,6 +330,7 @@ export const perIp: CheckDef = {
   why: 'A global counter lets one client lock every other client out (a self-inflicted denial of service).',
   fix: `${FIX}\n- Key the counter on the client address (req.ip), not on a constant or the route alone.`,
   source: `${SOURCE}; per-source-address probing as in vegeta -laddr`,
+  grammar: 'rate-limit fields as in ratelimit.headers.format',
   needs: ['rl-probe'],
   messages: {
     ok: '{endpoint}: from {address} the request got {status} with Remaining {remaining}: a separate budget',

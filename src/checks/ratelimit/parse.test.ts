@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyReset, parseRateLimit, parseSfItem, splitSfList } from './parse.js';
+import { parseSfList, splitList } from '../../http/fields/index.js';
+import { classifyReset, parseRateLimit } from './parse.js';
 
 describe('rate-limit header parsing', () => {
   it('reads the legacy X-RateLimit-* fields', () => {
@@ -73,8 +74,10 @@ describe('rate-limit header parsing', () => {
     expect(classifyReset('soon', now)).toBeUndefined();
   });
 
-  it('splits Structured Field lists outside quotes', () => {
-    expect(splitSfList('"a,b";q=1, "c";q=2')).toEqual(['"a,b";q=1', '"c";q=2']);
-    expect(parseSfItem('"x";q=10;w=60')).toEqual({ value: '"x"', params: { q: '10', w: '60' } });
+  it('splits lists outside quoted strings', () => {
+    expect(splitList('"a,b";q=1, "c";q=2').value).toEqual(['"a,b";q=1', '"c";q=2']);
+    const [item] = parseSfList('"x";q=10;w=60').value ?? [];
+    expect(item?.[0]).toBe('x');
+    expect(Object.fromEntries((item?.[1] ?? new Map()) as Map<string, unknown>)).toEqual({ q: 10, w: 60 });
   });
 });

@@ -1,6 +1,8 @@
 import type { Flags } from '../../config/flags.js';
 import { resolveRunOptions } from '../../config/load-config.js';
+import { buildErrorReport } from '../../engine/error-report.js';
 import { runChecksWithOptions } from '../../engine/run-checks.js';
+import { EXIT, HardenError } from '../../errors.js';
 import type { Report } from '../../types.js';
 import type { CliIo } from '../io.js';
 import type { CliOptions } from '../options.js';
@@ -53,6 +55,8 @@ export async function runCheck(
     : undefined;
   const notices = !o.quiet;
   let stopProgress: (() => void) | undefined;
+  const startedAt = new Date();
+  const t0 = performance.now();
   let report: Report;
   try {
     report = await runChecksWithOptions(
@@ -63,6 +67,14 @@ export async function runCheck(
         },
       },
     );
+  } catch (err) {
+    // An unreachable target still gets every requested report (verdict "error"), then exit 3.
+    if (!(err instanceof HardenError) || err.exitCode !== EXIT.unreachable) throw err;
+    const failed = buildErrorReport({ ...options, startedAt, durationMs: performance.now() - t0 }, err);
+    // The text report would only repeat the one-line error on stderr; files and other formats are written.
+    const filesOnly = plan.main.format === 'text' && plan.main.file === undefined;
+    await emitReport(failed, plan, o, io, filesOnly);
+    throw err;
   } finally {
     stopProgress?.();
   }

@@ -16,15 +16,16 @@ function wantColor(opts: CliOptions, io: CliIo): boolean {
   return Boolean(io.stdout.isTTY);
 }
 
-/** Writes the report(s) of the plan and returns the exit code of the verdict. */
+/** Writes the report(s) of the plan (with `filesOnly`, nothing to stdout) and returns the exit code of the verdict. */
 export async function emitReport(
   report: Report,
   plan: OutputPlan,
   o: CliOptions,
   io: CliIo,
+  filesOnly = false,
 ): Promise<number> {
   const out = await writeReports(report, plan, wantColor(o, io), io.cwd, Boolean(o.quiet));
-  if (out !== undefined) io.stdout.write(out);
+  if (out !== undefined && !filesOnly) io.stdout.write(out);
   if (io.env.GITHUB_ACTIONS === 'true' || io.env.GITHUB_STEP_SUMMARY) {
     const { publishToGitHub } = await import('../github.js');
     await publishToGitHub(report, io.env, io.stderr, async () =>

@@ -1,3 +1,4 @@
+import { assertMergeable } from '../../merge/merge-compat.js';
 import { mergeReports } from '../../merge/merge-reports.js';
 import type { Report } from '../../types.js';
 import type { CliIo } from '../io.js';
@@ -10,6 +11,7 @@ export async function runMerge(files: string[], o: CliOptions, io: CliIo): Promi
   const plan = outputPlan(o);
   const reports: Report[] = [];
   for (const file of files) reports.push(await readReportFile(file));
+  assertMergeable(reports, files);
   const base = reports[0]!.slo;
   const slo = {
     p95Ms: o.sloP95 ?? base.p95Ms,
