@@ -113,6 +113,20 @@ describe('check changes and comparability', () => {
     expect(diff.incomparable.join('\n')).toMatch(/targets[\s\S]*rule sets[\s\S]*GET \/a[\s\S]*GET \/b/);
   });
 
+  it('does not judge against a run that could not reach its target', () => {
+    const failing = testReport([{ ...pass('security.nosniff', 'GET /a'), status: 'fail' }]);
+    const errored = testReport([], {
+      verdict: 'error',
+      error: { code: 'TARGET_UNREACHABLE', message: 'http://127.0.0.1:9 is unreachable (ECONNREFUSED)' },
+    });
+    const after = diffReports(failing, errored, { thresholds: DEFAULT_THRESHOLDS });
+    expect(after.verdict).toBe('incomparable');
+    expect(after.incomparable[0]).toMatch(/the new run could not judge its target \(.*ECONNREFUSED\)/);
+    const before = diffReports(errored, failing, { thresholds: DEFAULT_THRESHOLDS });
+    expect(before.verdict).toBe('incomparable');
+    expect(before.incomparable[0]).toMatch(/the old run could not judge its target/);
+  });
+
   it('parses --max-regression values and rejects bad ones', () => {
     expect(parseThresholds(['p99=10%,p50=off', 'p95=15ms'])).toEqual({
       p95: { kind: 'ms', value: 15 },

@@ -68,6 +68,13 @@ function endpointsOf(r: Report): Set<string> {
 
 function incomparable(a: Report, b: Report): string[] {
   const out: string[] = [];
+  // A run that could not judge its target (verdict `error`) has no results to compare.
+  for (const [side, r] of [
+    ['old', a],
+    ['new', b],
+  ] as const)
+    if (r.verdict === 'error')
+      out.push(`the ${side} run could not judge its target (${r.error?.message ?? 'verdict error'})`);
   if (a.target !== b.target) out.push(`different targets: ${a.target} and ${b.target}`);
   if (a.rulesVersion !== b.rulesVersion)
     out.push(`different rule sets: ${a.rulesVersion} and ${b.rulesVersion}`);
