@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, startFixture } from '../fixtures/api.js';
 import { workflowCommands } from '../src/cli/github.js';
 import { cli } from './helpers/cli.js';
+import { freePort } from './helpers/net.js';
 import { testReport } from './helpers/report.js';
 
 let dir: string;
@@ -35,6 +36,17 @@ describe('GitHub Actions', () => {
     expect(commands.filter((c) => c.includes('title=security.fingerprint::'))).toHaveLength(1);
     const md = await readFile(summary, 'utf8');
     expect(md.startsWith('# earlier step\n## harden-check: ❌ fail')).toBe(true);
+  });
+
+  it('annotates a run that could not reach its target with the reason, and still writes the summary', async () => {
+    const summary = join(dir, 'unreachable.md');
+    const r = await cli([`http://127.0.0.1:${await freePort()}`, '--format', 'json'], {
+      env: { NO_COLOR: '1', GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout).verdict).toBe('error');
+    expect(r.stderr).toMatch(/^::error title=harden-check TARGET_UNREACHABLE::.*unreachable/m);
+    expect(await readFile(summary, 'utf8')).toMatch(/^## harden-check: ⛔ error[\s\S]*unreachable/);
   });
 
   it('prints nothing GitHub-specific outside Actions', async () => {

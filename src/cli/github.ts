@@ -12,10 +12,15 @@ const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace
 
 /**
  * `::error` / `::warning` workflow commands, one per flagged check id (title = check id), for
- * GitHub Actions annotations. https://docs.github.com/actions/reference/workflow-commands-for-github-actions
+ * GitHub Actions annotations; a run that could not judge its target gets one `::error` with the
+ * reason. https://docs.github.com/actions/reference/workflow-commands-for-github-actions
  */
 export function workflowCommands(report: Report): string {
   const out: string[] = [];
+  if (report.verdict === 'error')
+    out.push(
+      `::error title=${escapeProperty(`harden-check ${report.error?.code ?? 'ERROR'}`)}::${escapeData(report.error?.message ?? 'the run could not judge the target')}`,
+    );
   for (const g of groupById(report.checks)) {
     if (g.status !== 'fail' && g.status !== 'warn') continue;
     const where = g.flagged.map((r) => r.endpoint).filter((e): e is string => Boolean(e));
