@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadServerConfig } from './config-file.js';
 import { ServerCommandError } from './errors.js';
@@ -39,8 +40,27 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
     .description('serve the hardened API')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', toInt('--port', 0, 65535), 8080)
-    .option('--state <file>', 'state file', './state.json')
-    .option('--retention <n>', 'newest events kept in the state', toInt('--retention', 1, 1_000_000), 10_000)
+    .option(
+      '--state <file>',
+      'database file (a state.json beside it is imported on first start)',
+      './state.db',
+    )
+    .option(
+      '--retention <n>',
+      'delete all but the newest n events (default: never delete)',
+      toInt('--retention', 1, 1e12),
+    )
+    .option(
+      '--retention-days <days>',
+      'delete events older than this (default: never delete)',
+      toInt('--retention-days', 1, 36_500),
+    )
+    .option(
+      '--idempotency-ttl <seconds>',
+      'how long an Idempotency-Key replays its first response',
+      toInt('--idempotency-ttl', 1, 30 * 86_400),
+      86_400,
+    )
     .option('--redis <url>', 'share rate-limit budgets through Redis (redis://host:port)')
     .option('--redis-prefix <prefix>', 'namespace for rate-limit keys in Redis', 'hc:rl')
     .option(
@@ -75,7 +95,15 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
         host: o.host,
         port: o.port,
         statePath: o.state,
-        retention: o.retention,
+        importStateFrom: join(dirname(o.state), 'state.json'),
+        retention:
+          o.retention === undefined && o.retentionDays === undefined
+            ? undefined
+            : {
+                maxEvents: o.retention,
+                maxAgeSeconds: o.retentionDays === undefined ? undefined : o.retentionDays * 86_400,
+              },
+        idempotencyTtlMs: o.idempotencyTtl * 1000,
         redisUrl: o.redis,
         redisPrefix: o.redisPrefix,
         redisCommandTimeoutMs: o.redisTimeout,
@@ -107,11 +135,12 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
 
   program
     .command('backup')
-    .description('write a consistent, checksummed snapshot of the state')
+    .description('write a consistent, checksummed snapshot of the database (also while a server runs)')
     .requiredOption('--out <file>', 'backup file to write')
-    .option('--state <file>', 'state file', './state.json')
+    .option('--force', 'replace --out if it exists')
+    .option('--state <file>', 'database file', './state.db')
     .action(async (o) => {
-      const h = await createBackup(o.state, o.out);
+      const h = await createBackup(o.state, o.out, { force: Boolean(o.force) });
       io.stdout(`backup ${o.out}: ${h.events} events, ${h.bytes} bytes, sha256 ${h.sha256}\n`);
     });
 
@@ -119,22 +148,24 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
     .command('restore')
     .description('verify a backup, then replace the state atomically (server must be stopped)')
     .requiredOption('--from <file>', 'backup file to restore')
-    .option('--state <file>', 'state file', './state.json')
+    .option('--state <file>', 'database file', './state.db')
     .action(async (o) => {
       const v = await restoreBackup(o.from, o.state);
-      io.stdout(`restored ${v.state.events.length} events from ${o.from} into ${o.state}\n`);
+      io.stdout(`restored ${v.events} events from ${o.from} into ${o.state}\n`);
     });
 
   program
     .command('verify')
-    .description('check a backup or state file without changing anything')
+    .description('check a backup, database or state file without changing anything')
     .argument('<file>')
     .action(async (file: string) => {
       const v = await verifyFile(file);
       io.stdout(
         v.kind === 'backup'
-          ? `ok: backup v${v.header?.version}, ${v.state.events.length} events, created ${v.header?.createdAt}, sha256 verified\n`
-          : `ok: state file, ${v.state.events.length} events\n`,
+          ? `ok: backup v${v.header?.version}, ${v.events} events, created ${v.header?.createdAt}, sha256 verified${v.header?.payload === 'sqlite' ? ', integrity_check ok' : ''}\n`
+          : v.kind === 'database'
+            ? `ok: database, ${v.events} events, integrity_check ok\n`
+            : `ok: state file, ${v.events} events\n`,
       );
     });
 

@@ -30,7 +30,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Serve
   });
   const commits = new Histogram({
     name: 'harden_state_commit_duration_seconds',
-    help: 'Time to write, fsync and rename state.json for one group commit.',
+    help: 'Time of one group commit to the database (one transaction, its WAL fsynced).',
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
     registers: [registry],
   });

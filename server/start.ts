@@ -13,7 +13,9 @@ import { ROUTES } from './routes/index.js';
 import { DEFAULT_BODY_LIMIT } from './stages/body.js';
 import { parseTrustProxy } from './stages/client-ip.js';
 import { createSecurityHeaders } from './stages/security-headers.js';
-import { DEFAULT_RETENTION, StateStore } from './store/state-store.js';
+import { openStore } from './store-setup.js';
+import type { RetentionPolicy } from './store/retention.js';
+import type { StateStore } from './store/state-store.js';
 import { VERSION } from './version.js';
 import { ServerCommandError } from './errors.js';
 
@@ -23,9 +25,16 @@ export const SLO_TARGETS = { p95Ms: 100, p99Ms: 500, errorRate: 0.001, availabil
 export interface ServerOptions {
   host?: string;
   port?: number;
-  /** state.json path; omitted keeps state in memory (embedded use). */
+  /** Database file; omitted keeps state in an in-memory database (embedded use). */
   statePath?: string | undefined;
-  retention?: number;
+  /** A version-1 state.json imported when the database does not exist yet. */
+  importStateFrom?: string | undefined;
+  /** What may be deleted; omitted (the default) deletes no event. */
+  retention?: RetentionPolicy | undefined;
+  /** How long an Idempotency-Key's first response is replayed (ms; default 24 h). */
+  idempotencyTtlMs?: number;
+  /** How often expired keys and retained-out events are removed (ms; default 60 s). */
+  sweepIntervalMs?: number;
   redisUrl?: string | undefined;
   /** Longest wait on one Redis command before the request gets 503 (ms, default 100). */
   redisCommandTimeoutMs?: number | undefined;
@@ -69,11 +78,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ? createSilentLogger()
       : createLogger({ file: options.log === 'stdout' ? undefined : options.log, redactor });
   const metrics = createMetrics({ processMetrics: options.processMetrics ?? true });
-  const store = await StateStore.open({
-    path: options.statePath,
-    retention: options.retention ?? DEFAULT_RETENTION,
-    onCommit: (events, seconds) => metrics.observeCommit(events, seconds),
-  });
+  const { store, idempotency } = await openStore(options, metrics, logger);
   logger.info(
     {
       event: 'start',
@@ -102,6 +107,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const redis = redisDep?.client;
   const deps: HandlerDeps = {
     store,
+    idempotency: idempotency(redis, options.redisPrefix),
     metrics,
     redis,
     version: VERSION,

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sendJson } from '../server/send.js';
@@ -35,7 +36,7 @@ describe('graceful shutdown', () => {
     const { mkdtemp } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(join(tmpdir(), 'harden-term-'));
-    const state = join(dir, 'state.json');
+    const state = join(dir, 'state.db');
     const srv = await spawnServer(['--state', state, '--log-file', join(dir, 'log')]);
     const acks = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -48,8 +49,13 @@ describe('graceful shutdown', () => {
     );
     expect(acks.every((a) => a.status === 202)).toBe(true);
     expect(await srv.stop('SIGTERM')).toBe(0);
-    const doc = JSON.parse(await readFile(state, 'utf8')) as { events: Array<{ id: string }> };
-    const stored = new Set(doc.events.map((e) => e.id));
+    // A clean stop checkpoints the WAL into the database file and removes it.
+    await expect(readFile(`${state}-wal`)).rejects.toThrow();
+    const db = new Database(state, { readonly: true });
+    const stored = new Set(
+      (db.prepare('SELECT id FROM events').all() as Array<{ id: string }>).map((r) => r.id),
+    );
+    db.close();
     for (const a of acks) expect(stored.has((a.json() as { id: string }).id)).toBe(true);
     await expect(readFile(`${state}.lock`)).rejects.toThrow();
   });
@@ -58,9 +64,9 @@ describe('graceful shutdown', () => {
     const { mkdtemp } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(join(tmpdir(), 'harden-lock-'));
-    const first = await spawnServer(['--state', join(dir, 'state.json'), '--log-file', join(dir, 'log')]);
+    const first = await spawnServer(['--state', join(dir, 'state.db'), '--log-file', join(dir, 'log')]);
     try {
-      await expect(spawnServer(['--state', join(dir, 'state.json')])).rejects.toThrow(/in use by process/);
+      await expect(spawnServer(['--state', join(dir, 'state.db')])).rejects.toThrow(/in use by process/);
     } finally {
       await first.stop();
     }
@@ -76,7 +82,7 @@ describe('harden-server start refuses bad input with one line', () => {
     const run = async (args: string[]) => {
       let stderr = '';
       const code = await runServerCli(
-        ['start', '--state', join(dir, `${Math.random()}.json`), '--log-file', join(dir, 'log'), ...args],
+        ['start', '--state', join(dir, `${Math.random()}.db`), '--log-file', join(dir, 'log'), ...args],
         {
           stdout: () => undefined,
           stderr: (s) => (stderr += s),

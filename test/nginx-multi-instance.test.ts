@@ -31,14 +31,14 @@ describe('two instances behind nginx (docs/ops/nginx-two-instances.conf)', () =>
     const a = await spawnServer([
       ...common,
       '--state',
-      join(dir, 'a/state.json'),
+      join(dir, 'a/state.db'),
       '--log-file',
       join(dir, 'a.log'),
     ]);
     const b = await spawnServer([
       ...common,
       '--state',
-      join(dir, 'b/state.json'),
+      join(dir, 'b/state.db'),
       '--log-file',
       join(dir, 'b.log'),
     ]);

@@ -36,7 +36,7 @@ describe('docs/ops/prometheus-rules.yml', () => {
       expect(text).toMatch(/http_rate_limit_rejections_total\{policy="export"\} 1/);
       const source = await readFile(rules, 'utf8');
       // Raw metric names only (recorded series are named harden:…:…).
-      for (const metric of new Set(source.match(/(?<![:\w])http_[a-z_]+/g))) {
+      for (const metric of new Set(source.match(/(?<![:\w])(?:http|harden)_[a-z_]+/g))) {
         expect(text, metric).toContain(metric);
       }
     } finally {

@@ -25,13 +25,14 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 
 describe('webhooks', () => {
-  it('Idempotency-Key returns the first result and stores nothing new', async () => {
-    const key = { 'idempotency-key': 'order-42-created' };
+  it('Idempotency-Key replays the first response and stores nothing new (more in idempotency.test.ts)', async () => {
+    const key = { 'idempotency-key': '"order-42-created"' };
     const a = await post('/v1/webhooks/events', { type: 'order', value: 42 }, key);
-    const b = await post('/v1/webhooks/events', { type: 'order', value: 43 }, key);
+    const b = await post('/v1/webhooks/events', { type: 'order', value: 42 }, key);
     expect(a.status).toBe(202);
     expect(b.status).toBe(202);
-    expect(b.json()).toMatchObject({ id: (a.json() as { id: string }).id, duplicate: true });
+    expect(b.headers['idempotent-replayed']).toBe('true');
+    expect(b.text).toBe(a.text);
     const all = (await call(`${server.url}/v1/export`)).text
       .trim()
       .split('\n')
@@ -117,50 +118,34 @@ describe('export', () => {
 });
 
 describe('when the state cannot be written', () => {
-  it('events get 503 + Retry-After (never 202), readiness reports it, and both recover', async () => {
-    const { mkdir, mkdtemp, rm, writeFile } = await import('node:fs/promises');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const base = await mkdtemp(join(tmpdir(), 'harden-enotdir-'));
-    const dir = join(base, 'state-dir');
-    const s = await startTestServer({ statePath: join(dir, 'state.json') });
+  it('events get 503 + Retry-After (never 202), readiness and /metrics report it, and both recover', async () => {
+    const s = await startTestServer();
+    const event = (value: number) =>
+      call(`${s.url}/v1/webhooks/events`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ type: 'a', value, data: { blob: 'x'.repeat(7000) } }),
+      });
     try {
-      const ok = await call(`${s.url}/v1/webhooks/events`, {
-        method: 'POST',
-        headers: json,
-        body: '{"type":"a","value":1}',
-      });
-      expect(ok.status).toBe(202);
-      // Replace the state directory by a file: writes fail with ENOTDIR, even as root.
-      await rm(dir, { recursive: true });
-      await writeFile(dir, 'x');
-      const failed = await call(`${s.url}/v1/webhooks/events`, {
-        method: 'POST',
-        headers: json,
-        body: '{"type":"b","value":2}',
-      });
+      expect((await event(1)).status).toBe(202);
+      // The database may not grow: commits fail with SQLITE_FULL, as on a full disk.
+      const pages = s.store.db.pragma('page_count', { simple: true }) as number;
+      s.store.db.pragma(`max_page_count = ${pages}`);
+      const failed = await event(2);
       expect(failed.status).toBe(503);
       expect(failed.headers['retry-after']).toBe('5');
       const ready = await call(`${s.url}/readyz`);
       expect(ready.status).toBe(503);
       expect(ready.json()).toMatchObject({
-        checks: { 'state:store': { status: 'fail', output: 'last state write failed (ENOTDIR)' } },
+        checks: { 'state:store': { status: 'fail', output: 'last state write failed (SQLITE_FULL)' } },
       });
-      await rm(dir);
-      await mkdir(dir);
-      expect(
-        (
-          await call(`${s.url}/v1/webhooks/events`, {
-            method: 'POST',
-            headers: json,
-            body: '{"type":"c","value":3}',
-          })
-        ).status,
-      ).toBe(202);
+      expect((await call(`${s.url}/metrics`)).text).toMatch(/^harden_state_write_failures_total 1$/m);
+      s.store.db.pragma('max_page_count = 1073741823');
+      expect((await event(3)).status).toBe(202);
       expect((await call(`${s.url}/readyz`)).status).toBe(200);
+      expect((await call(`${s.url}/v1/export`)).text.trim().split('\n')).toHaveLength(2);
     } finally {
       await s.stop();
-      await rm(base, { recursive: true, force: true });
     }
   });
 });

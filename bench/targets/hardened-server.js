@@ -10,7 +10,7 @@ const dir = mkdtempSync(join(tmpdir(), 'harden-bench-'));
 export const BENCH_KEY = 'bench-override-key-0123456789abcdef';
 const server = await startServer({
   port: 0,
-  statePath: join(dir, 'state.json'),
+  statePath: join(dir, 'state.db'),
   log: join(dir, 'server.log'),
   apiKeys: [{ name: 'bench', key: BENCH_KEY, kind: 'override', limits: { default: 1_000_000_000 } }],
   keepAliveTimeoutMs: 30_000,

@@ -78,23 +78,37 @@ export const ROUTE_DOCS: Readonly<Record<string, Readonly<Record<string, Operati
   },
   '/v1/webhooks/events': {
     POST: {
-      summary: 'Stores one event durably; answers only after it is on disk.',
+      summary:
+        'Stores one event durably; answers only after its transaction committed. Idempotent by draft-ietf-httpapi-idempotency-key-header.',
       produces: 'application/json',
       body: WEBHOOK_EVENT_SCHEMA,
-      requestHeaders: ['Idempotency-Key (optional, at most 255 characters)'],
+      requestHeaders: [
+        'Idempotency-Key (optional; a Structured Field String such as "8e03978e-40d5", at most 255 characters)',
+      ],
       statuses: [
+        { status: 202, when: 'the event is stored: `{accepted, id, request_id}`' },
         {
           status: 202,
-          when: 'the event is stored (`duplicate: true` when the Idempotency-Key was seen before)',
+          when: 'a retry of an Idempotency-Key with the same method, path and body (until the key expires, 24 h by default): the first response as is',
+          headers: ['Idempotent-Replayed: true'],
         },
         BAD_BODY,
-        { status: 400, when: '`data` nests deeper than 32 levels, or the Idempotency-Key is too long' },
+        {
+          status: 400,
+          when: '`data` nests deeper than 32 levels, or the Idempotency-Key is not one Structured Field String of at most 255 characters',
+        },
+        {
+          status: 409,
+          when: 'a request with the same Idempotency-Key is still being processed (on this or, with --redis, another instance)',
+          headers: ['Retry-After: 1'],
+        },
         BODY_TOO_LARGE,
         { status: 413, when: 'the event takes more than 8192 bytes of JSON' },
         NOT_JSON,
+        { status: 422, when: 'the Idempotency-Key was already used with another method, path or body' },
         {
           status: 503,
-          when: 'the state could not be written (nothing stored; retry)',
+          when: 'the event could not be committed (nothing stored, the key stays free; retry), or with --redis the key cannot be checked',
           headers: ['Retry-After: 5'],
         },
       ],

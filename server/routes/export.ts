@@ -18,10 +18,11 @@ function wantsCsv(ctx: Context): boolean {
 }
 
 /**
- * Streams the stored events as NDJSON (or CSV), in chunks that respect backpressure. The snapshot is
- * taken up front, so a concurrent write never tears the export.
+ * Streams the stored events as NDJSON (or CSV), one page of rows at a time, waiting for the client
+ * to drain each (memory stays bounded by one page however many events are stored). The pages stop at
+ * the newest event stored when the export began.
  */
-export async function streamExport(ctx: Context, events: readonly StoredEvent[]): Promise<void> {
+export async function streamExport(ctx: Context, pages: Iterable<StoredEvent[]>): Promise<void> {
   const csv = wantsCsv(ctx);
   const { res } = ctx;
   res.writeHead(200, {
@@ -29,18 +30,13 @@ export async function streamExport(ctx: Context, events: readonly StoredEvent[])
     'content-type': csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
     ...(csv ? { 'content-disposition': 'attachment; filename="events.csv"' } : {}),
   });
-  const snapshot = events.slice();
   if (csv) res.write(`${CSV_COLUMNS.join(',')}\r\n`);
-  const BATCH = 200;
-  for (let i = 0; i < snapshot.length; i += BATCH) {
+  for (const page of pages) {
     if (res.destroyed) return;
     let chunk = '';
-    for (const e of snapshot.slice(i, i + BATCH)) {
+    for (const e of page) {
       if (csv) chunk += `${CSV_COLUMNS.map((c) => csvCell(e[c])).join(',')}\r\n`;
-      else {
-        const { idempotencyKey: _omit, ...visible } = e;
-        chunk += `${JSON.stringify(visible)}\n`;
-      }
+      else chunk += `${JSON.stringify(e)}\n`;
     }
     if (!res.write(chunk)) await new Promise<void>((r) => res.once('drain', r).once('close', r));
   }

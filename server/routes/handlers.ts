@@ -6,6 +6,12 @@ import type { ServerMetrics } from '../metrics.js';
 import { POLICIES } from '../policies.js';
 import { sendJson, sendRawJson, sendText } from '../send.js';
 import { readJsonBody } from '../stages/body.js';
+import {
+  appendIdempotently,
+  type Idempotency,
+  requestFingerprint,
+} from '../idempotency/idempotent-append.js';
+import { readIdempotencyKey } from '../idempotency/key-header.js';
 import type { StateStore } from '../store/state-store.js';
 import { streamExport } from './export.js';
 import { describeErrors, MAX_HORIZON, validateForecast, validateWebhookEvent } from './schemas.js';
@@ -13,6 +19,7 @@ import { describeErrors, MAX_HORIZON, validateForecast, validateWebhookEvent } f
 /** What handlers may use; passed explicitly, never global. */
 export interface HandlerDeps {
   store: StateStore;
+  idempotency: Idempotency;
   metrics: ServerMetrics;
   redis: Redis | undefined;
   version: string;
@@ -85,27 +92,7 @@ export const info: Handler = (ctx, deps) => {
 };
 
 export const forecastSummary: Handler = (ctx, deps) => {
-  const bySeries = new Map<string, { count: number; sum: number; min: number; max: number; last: number }>();
-  for (const e of deps.store.events) {
-    const s = bySeries.get(e.series);
-    if (!s) bySeries.set(e.series, { count: 1, sum: e.value, min: e.value, max: e.value, last: e.value });
-    else {
-      s.count++;
-      s.sum += e.value;
-      s.min = Math.min(s.min, e.value);
-      s.max = Math.max(s.max, e.value);
-      s.last = e.value;
-    }
-  }
-  const series = [...bySeries].map(([name, s]) => ({
-    series: name,
-    count: s.count,
-    mean: s.sum / s.count,
-    min: s.min,
-    max: s.max,
-    last: s.last,
-  }));
-  sendJson(ctx, 200, { events: deps.store.events.length, series });
+  sendJson(ctx, 200, { events: deps.store.eventCount, series: deps.store.seriesSummary() });
 };
 
 export const postWebhookEvent: Handler = async (ctx, deps) => {
@@ -125,7 +112,7 @@ export const postWebhookEvent: Handler = async (ctx, deps) => {
       `The event's data nests deeper than ${MAX_DATA_DEPTH} levels.`,
     );
   }
-  // Bounded events keep the state (retention × event size) and each group commit bounded.
+  // Bounded events keep each row and each group commit bounded.
   if (JSON.stringify(body).length > MAX_EVENT_BYTES) {
     throw new HttpError(
       413,
@@ -133,33 +120,27 @@ export const postWebhookEvent: Handler = async (ctx, deps) => {
       `An event may take at most ${MAX_EVENT_BYTES} bytes of JSON.`,
     );
   }
-  const keyHeader = ctx.req.headers['idempotency-key'];
-  const key = typeof keyHeader === 'string' && keyHeader.length > 0 ? keyHeader : undefined;
-  if (key !== undefined && key.length > 255) {
-    throw new HttpError(400, 'IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be at most 255 characters.');
-  }
-  const { event, duplicate } = await deps.store
-    .append(
-      {
-        type: body.type,
-        series: body.series ?? 'default',
-        value: body.value,
-        ...(body.occurredAt ? { occurredAt: body.occurredAt } : {}),
-        ...(body.data ? { data: body.data } : {}),
-      },
-      key,
-    )
-    .catch(() => {
-      // Not acknowledged, so nothing is lost: the client retries (safely, with an Idempotency-Key).
-      throw new HttpError(503, 'STATE_WRITE_FAILED', 'The event could not be stored durably; retry later.', {
-        headers: { 'retry-after': '5' },
-      });
-    });
-  // 202 is sent only after the write above is on disk (fsync + rename + directory fsync).
-  sendJson(ctx, 202, { accepted: true, id: event.id, duplicate, request_id: ctx.requestId });
+  const key = readIdempotencyKey(ctx.req);
+  const event = {
+    type: body.type,
+    series: body.series ?? 'default',
+    value: body.value,
+    ...(body.occurredAt ? { occurredAt: body.occurredAt } : {}),
+    ...(body.data ? { data: body.data } : {}),
+  };
+  // 202 is sent only after the transaction holding the event committed (WAL fsynced).
+  await appendIdempotently(
+    ctx,
+    deps.store,
+    deps.idempotency,
+    event,
+    key === undefined
+      ? undefined
+      : { value: key, fingerprint: requestFingerprint(ctx.method, ctx.path, body) },
+  );
 };
 
-/** Largest stored event (serialized); with the default retention of 10,000 the state stays under ~80 MB. */
+/** Largest stored event (serialized JSON, bytes). */
 const MAX_EVENT_BYTES = 8192;
 
 /** Nesting limit of an event's `data`: deeper documents cannot be stored or logged safely. */
@@ -191,19 +172,19 @@ export const postForecast: Handler = async (ctx, deps) => {
   }
   const seriesName = body.series ?? 'default';
   const horizon = body.horizon ?? 10;
-  const values = deps.store.events.filter((e) => e.series === seriesName).map((e) => e.value);
-  if (values.length < 2) {
+  const { count, values } = deps.store.seriesValues(seriesName, FORECAST_WINDOW);
+  if (count < 2) {
     throw new HttpError(
       422,
       'SERIES_TOO_SHORT',
-      `Series "${seriesName}" has ${values.length} point(s); at least 2 are needed.`,
+      `Series "${seriesName}" has ${count} point(s); at least 2 are needed.`,
     );
   }
-  const fit = fitHolt(values.slice(-5000), Math.min(horizon, MAX_HORIZON));
+  const fit = fitHolt(values, Math.min(horizon, MAX_HORIZON));
   sendJson(ctx, 200, {
     series: seriesName,
     method: 'holt-linear-trend',
-    points: values.length,
+    points: count,
     alpha: fit.alpha,
     beta: fit.beta,
     level: fit.level,
@@ -213,7 +194,10 @@ export const postForecast: Handler = async (ctx, deps) => {
   });
 };
 
-export const exportEvents: Handler = (ctx, deps) => streamExport(ctx, deps.store.events);
+/** The forecast fits the newest this many points of a series. */
+const FORECAST_WINDOW = 5000;
+
+export const exportEvents: Handler = (ctx, deps) => streamExport(ctx, deps.store.eventPages());
 
 export const metrics: Handler = async (ctx, deps) => {
   const text = await deps.metrics.registry.metrics();

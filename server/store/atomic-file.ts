@@ -31,7 +31,8 @@ export async function writeFileAtomic(path: string, data: string | Buffer): Prom
   }
 }
 
-async function fsyncDirectory(dir: string): Promise<void> {
+/** fsyncs a directory so that renames inside it are durable. */
+export async function fsyncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
@@ -40,16 +41,30 @@ async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Removes temp files a killed writer left beside `path`; returns how many were removed. */
+/**
+ * Removes temp files a killed writer left beside `path` (`.<name>.tmp-<pid>-…`); files of a writer
+ * that still runs are left alone. Returns how many were removed.
+ */
 export async function removeStaleTempFiles(path: string): Promise<number> {
   const prefix = `.${basename(path)}${TMP_MARK}`;
   const names = await readdir(dirname(path)).catch(() => [] as string[]);
   let removed = 0;
   for (const name of names) {
-    if (name.startsWith(prefix)) {
+    if (name.startsWith(prefix) && !writerAlive(name.slice(prefix.length))) {
       await unlink(join(dirname(path), name)).catch(() => undefined);
       removed++;
     }
   }
   return removed;
+}
+
+function writerAlive(rest: string): boolean {
+  const pid = Number.parseInt(rest, 10);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,154 +1,266 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { ServerCommandError } from '../errors.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { fsyncDirectory, removeStaleTempFiles } from './atomic-file.js';
+import {
+  appendFileTo,
+  BACKUP_FORMAT_VERSION,
+  type BackupHeader,
+  checkPayload,
+  hashFile,
+  readBackupHeader,
+} from './backup-envelope.js';
+import { integrityProblem, openDatabase, sniffFile } from './database.js';
+import { importEvents, removeDatabaseFiles } from './legacy-import.js';
 import { acquireStateLock, lockHolder } from './lock.js';
 import { parseState, type StateFile } from './state-format.js';
 
-/**
- * Backup file layout: one JSON header line, then the state file's bytes unchanged.
- *   {"format":"harden-backup","version":1,"createdAt":…,"events":N,"bytes":B,"sha256":"…"}\n<state.json>
- * Keeping the payload byte-identical makes restore → backup round trips exact.
- */
-export interface BackupHeader {
-  format: 'harden-backup';
-  version: number;
-  createdAt: string;
-  events: number;
-  bytes: number;
-  sha256: string;
-}
+export { BACKUP_FORMAT_VERSION, type BackupHeader } from './backup-envelope.js';
 
-export const BACKUP_FORMAT_VERSION = 1;
+const tempName = (path: string, suffix = ''): string =>
+  join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}${suffix}`);
 
-const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+const countEvents = (db: Database.Database): number =>
+  (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
 
 /**
- * Reads the state file once (it is only ever replaced by rename, so one read sees one whole
- * version, never a write in progress) and wraps it with a checksummed header.
+ * Writes a consistent snapshot of the database at `statePath`, also while a server writes to it:
+ * SQLite's online backup API copies every page inside one read transaction (in WAL mode readers do
+ * not block the writer, and the writer does not disturb the reader's snapshot). The copy is wrapped
+ * in the checksummed, versioned envelope and appears at `outPath` complete or not at all.
+ * Errors: BACKUP_NO_STATE, BACKUP_STATE_INVALID, BACKUP_OUT_EXISTS (without `force`).
  */
-export async function createBackup(statePath: string, outPath: string): Promise<BackupHeader> {
-  let payload: Buffer;
-  try {
-    payload = await readFile(statePath);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ServerCommandError(
-      'BACKUP_NO_STATE',
-      code === 'ENOENT'
-        ? `no state file at ${statePath}; nothing to back up`
-        : `cannot read ${statePath} (${code})`,
-    );
-  }
-  const parsed = parseState(payload.toString('utf8'));
-  if (!parsed.ok)
+export async function createBackup(
+  statePath: string,
+  outPath: string,
+  options: { force?: boolean } = {},
+): Promise<BackupHeader> {
+  const kind = await sniffFile(statePath);
+  if (kind === 'missing' || kind === 'empty')
+    throw new ServerCommandError('BACKUP_NO_STATE', `no database at ${statePath}; nothing to back up`);
+  if (kind === 'other')
     throw new ServerCommandError(
       'BACKUP_STATE_INVALID',
-      `${statePath} is ${parsed.reason}; not backing it up`,
+      `${statePath} is not a harden-server database (a version-1 state.json is imported by starting harden-server once)`,
     );
-  const header: BackupHeader = {
-    format: 'harden-backup',
-    version: BACKUP_FORMAT_VERSION,
-    createdAt: new Date().toISOString(),
-    events: parsed.state.events.length,
-    bytes: payload.length,
-    sha256: sha256(payload),
-  };
-  await writeFileAtomic(outPath, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), payload]));
-  return header;
+  if (!options.force && (await exists(outPath)))
+    throw new ServerCommandError(
+      'BACKUP_OUT_EXISTS',
+      `${outPath} already exists; choose another --out or pass --force to replace it`,
+    );
+  await removeStaleTempFiles(outPath);
+  const snapshot = tempName(outPath, '.db');
+  const envelope = tempName(outPath);
+  let placed = false;
+  try {
+    const source = openDatabase(statePath, { readonly: true });
+    try {
+      // One step for all pages: a writer between steps would restart a stepwise copy.
+      await source.backup(snapshot, { progress: () => 0x7fffffff });
+    } finally {
+      source.close();
+    }
+    const copy = new Database(snapshot);
+    copy.pragma('journal_mode = DELETE');
+    const events = countEvents(copy);
+    copy.close();
+    const { sha256, bytes } = await hashFile(snapshot);
+    const header: BackupHeader = {
+      format: 'harden-backup',
+      version: BACKUP_FORMAT_VERSION,
+      payload: 'sqlite',
+      createdAt: new Date().toISOString(),
+      events,
+      bytes,
+      sha256,
+    };
+    const out = await open(envelope, 'wx', 0o600);
+    try {
+      await out.write(`${JSON.stringify(header)}\n`);
+      await appendFileTo(snapshot, out);
+      await out.sync();
+    } finally {
+      await out.close();
+    }
+    if (options.force) await rename(envelope, outPath);
+    else {
+      // link() fails if outPath appeared meanwhile: never replaces a file without --force.
+      await link(envelope, outPath).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'EEXIST')
+          throw new ServerCommandError(
+            'BACKUP_OUT_EXISTS',
+            `${outPath} already exists; choose another --out or pass --force to replace it`,
+          );
+        throw err;
+      });
+    }
+    placed = true;
+    await fsyncDirectory(dirname(resolve(outPath)));
+    return header;
+  } finally {
+    await removeDatabaseFiles(snapshot);
+    if (!placed || !options.force) await unlink(envelope).catch(() => undefined);
+  }
 }
 
 export interface VerifiedFile {
-  kind: 'backup' | 'state';
+  /** A backup envelope, a bare database, or a bare version-1 state.json. */
+  kind: 'backup' | 'database' | 'state';
   header: BackupHeader | undefined;
-  state: StateFile;
-  payload: Buffer;
+  events: number;
 }
 
-/** Checks a backup (header, size, checksum, schema) or a bare state file; read-only. */
-export async function verifyFile(path: string): Promise<VerifiedFile> {
-  let data: Buffer;
-  try {
-    data = await readFile(path);
-  } catch (err) {
-    throw new ServerCommandError(
-      'VERIFY_UNREADABLE',
-      `cannot read ${path} (${(err as NodeJS.ErrnoException).code})`,
-    );
-  }
-  const newline = data.indexOf(0x0a);
-  const firstLine = newline === -1 ? data.toString('utf8') : data.subarray(0, newline).toString('utf8');
-  let header: unknown;
-  try {
-    header = JSON.parse(firstLine);
-  } catch {
-    header = undefined;
-  }
-  if (!header || typeof header !== 'object' || (header as { format?: unknown }).format !== 'harden-backup') {
-    const parsed = parseState(data.toString('utf8'));
+/**
+ * Checks a backup (header, length, SHA-256, then the payload: `PRAGMA integrity_check` and the event
+ * count for a database, the schema for a version-1 state), a bare database, or a bare state.json.
+ * Read-only for `path`; with `extractTo`, leaves a database built from the file there (for restore).
+ * Errors: VERIFY_UNREADABLE, VERIFY_FUTURE_VERSION, VERIFY_TRUNCATED, VERIFY_CHECKSUM, VERIFY_INVALID.
+ */
+export async function verifyFile(path: string, extractTo?: string): Promise<VerifiedFile> {
+  const found = await readBackupHeader(path);
+  if (!found) {
+    const kind = await sniffFile(path).catch(() => 'other' as const);
+    if (kind === 'sqlite') {
+      const events = await checkDatabase(path, path, extractTo);
+      return { kind: 'database', header: undefined, events };
+    }
+    const parsed = parseState(await readFile(path, 'utf8'));
     if (!parsed.ok)
       throw new ServerCommandError(
         'VERIFY_INVALID',
         `${path} is not a backup, and as a state file it is ${parsed.reason}`,
       );
-    return { kind: 'state', header: undefined, state: parsed.state, payload: data };
+    if (extractTo) buildFromState(extractTo, parsed.state);
+    return { kind: 'state', header: undefined, events: parsed.state.events.length };
   }
-  const h = header as BackupHeader;
-  if (typeof h.version !== 'number' || h.version > BACKUP_FORMAT_VERSION) {
-    throw new ServerCommandError(
-      'VERIFY_FUTURE_VERSION',
-      `${path} is backup format version ${h.version}; this harden-server reads version ${BACKUP_FORMAT_VERSION} — upgrade it to restore this file`,
-    );
+  const { header, offset } = found;
+  await checkPayload(path, header, offset);
+  let events: number;
+  if (header.payload === 'sqlite') {
+    const extracted = extractTo ?? tempName(join(dirname(resolve(path)), basename(path)), '.db');
+    try {
+      const out = await open(extracted, 'wx', 0o600);
+      try {
+        await appendFileTo(path, out, offset);
+        await out.sync();
+      } finally {
+        await out.close();
+      }
+      events = await checkDatabase(extracted, path);
+    } catch (err) {
+      await removeDatabaseFiles(extracted);
+      throw err;
+    }
+    if (!extractTo) await removeDatabaseFiles(extracted);
+  } else {
+    const parsed = parseState((await readFile(path)).subarray(offset).toString('utf8'));
+    if (!parsed.ok)
+      throw new ServerCommandError(
+        'VERIFY_INVALID',
+        `${path} passes its checksum but its state is ${parsed.reason}`,
+      );
+    events = parsed.state.events.length;
+    if (extractTo) buildFromState(extractTo, parsed.state);
   }
-  const payload = data.subarray(newline + 1);
-  if (payload.length !== h.bytes) {
-    throw new ServerCommandError(
-      'VERIFY_TRUNCATED',
-      `${path} is truncated or padded: payload has ${payload.length} bytes, header says ${h.bytes}`,
-    );
-  }
-  if (sha256(payload) !== h.sha256) {
-    throw new ServerCommandError(
-      'VERIFY_CHECKSUM',
-      `${path} is corrupt: SHA-256 of the payload does not match its header`,
-    );
-  }
-  const parsed = parseState(payload.toString('utf8'));
-  if (!parsed.ok)
+  if (events !== header.events) {
+    if (extractTo) await removeDatabaseFiles(extractTo);
     throw new ServerCommandError(
       'VERIFY_INVALID',
-      `${path} passes its checksum but its state is ${parsed.reason}`,
-    );
-  if (parsed.state.events.length !== h.events) {
-    throw new ServerCommandError(
-      'VERIFY_INVALID',
-      `${path} header says ${h.events} events, payload has ${parsed.state.events.length}`,
+      `${path} header says ${header.events} events, payload has ${events}`,
     );
   }
-  return { kind: 'backup', header: h, state: parsed.state, payload };
+  return { kind: 'backup', header, events };
+}
+
+/** integrity_check and event count of a database file; optionally copies it (backup API) to `copyTo`. */
+async function checkDatabase(file: string, shownAs: string, copyTo?: string): Promise<number> {
+  let db: Database.Database;
+  try {
+    db = openDatabase(file, { readonly: true });
+  } catch (err) {
+    throw new ServerCommandError('VERIFY_INVALID', `${shownAs}: ${(err as Error).message}`);
+  }
+  try {
+    const problem = integrityProblem(db);
+    if (problem)
+      throw new ServerCommandError('VERIFY_INVALID', `${shownAs} fails PRAGMA integrity_check: ${problem}`);
+    const events = countEvents(db);
+    if (copyTo) await db.backup(copyTo, { progress: () => 0x7fffffff });
+    return events;
+  } catch (err) {
+    if (err instanceof ServerCommandError) throw err;
+    throw new ServerCommandError(
+      'VERIFY_INVALID',
+      `${shownAs} is not a usable database: ${(err as Error).message}`,
+    );
+  } finally {
+    db.close();
+  }
+}
+
+function buildFromState(path: string, state: StateFile): void {
+  const db = openDatabase(path);
+  try {
+    importEvents(db, state);
+  } finally {
+    db.close();
+  }
 }
 
 /**
- * Verifies the backup completely before touching anything, refuses while a live server holds the
- * state file, then replaces the state atomically (temp + fsync + rename + directory fsync).
+ * Verifies the backup completely (building the database to restore beside the target), refuses
+ * while a live server holds the store, then replaces it by rename: a crash at any point leaves
+ * either the old database or the new one. The old database's WAL is checkpointed into it first,
+ * so no stale WAL file can be replayed onto the restored database.
+ * Errors: those of verifyFile, RESTORE_SERVER_RUNNING, STATE_LOCKED.
  */
 export async function restoreBackup(fromPath: string, statePath: string): Promise<VerifiedFile> {
-  const verified = await verifyFile(fromPath);
   const absolute = resolve(statePath);
-  const holder = await lockHolder(absolute);
-  if (holder !== undefined) {
-    throw new ServerCommandError(
-      'RESTORE_SERVER_RUNNING',
-      `a server (pid ${holder}) is using ${statePath}; stop it (SIGTERM), run restore, then start it again`,
-    );
-  }
-  // Hold the lock while writing so a server cannot start on a half-restored state.
-  const lock = await acquireStateLock(absolute);
+  const staged = tempName(absolute, '.db');
   try {
-    await writeFileAtomic(absolute, verified.payload);
+    const verified = await verifyFile(fromPath, staged);
+    const holder = await lockHolder(absolute);
+    if (holder !== undefined) {
+      throw new ServerCommandError(
+        'RESTORE_SERVER_RUNNING',
+        `a server (pid ${holder}) is using ${statePath}; stop it (SIGTERM), run restore, then start it again`,
+      );
+    }
+    // Hold the lock while replacing so a server cannot start on a half-restored store.
+    const lock = await acquireStateLock(absolute);
+    try {
+      await settleWal(absolute);
+      await rename(staged, absolute);
+      await fsyncDirectory(dirname(absolute));
+    } finally {
+      await lock.release();
+    }
+    return verified;
   } finally {
-    await lock.release();
+    await removeDatabaseFiles(staged);
   }
-  return verified;
+}
+
+/** Folds a database's WAL into its main file and removes the WAL and shared-memory files. */
+async function settleWal(path: string): Promise<void> {
+  if ((await sniffFile(path)) === 'sqlite') {
+    try {
+      const db = new Database(path, { fileMustExist: true });
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+    } catch {
+      // A corrupt database is being replaced; its WAL is worthless to the new one.
+    }
+  }
+  await unlink(`${path}-wal`).catch(() => undefined);
+  await unlink(`${path}-shm`).catch(() => undefined);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -3,7 +3,7 @@ import addFormatsModule from 'ajv-formats';
 
 const addFormats = addFormatsModule.default;
 
-/** One accepted webhook event as stored in state.json. */
+/** One accepted webhook event, as stored (one row of `events`) and exported. */
 export interface StoredEvent {
   id: string;
   receivedAt: string;
@@ -12,11 +12,14 @@ export interface StoredEvent {
   value: number;
   occurredAt?: string;
   data?: Record<string, unknown>;
-  /** SHA-256 (hex) of the client's Idempotency-Key; the key itself is never stored. */
+  /** Version-1 JSON state only: SHA-256 (hex) of the client's Idempotency-Key. */
   idempotencyKey?: string;
 }
 
-/** The state file. `version` is the format version; readers refuse versions they do not know. */
+/**
+ * The version-1 state file (`state.json`, before the database): still read to import it on first
+ * start, to restore version-1 backups, and by `verify`. `version` is the format version.
+ */
 export interface StateFile {
   format: 'harden-state';
   version: 1;
@@ -58,7 +61,7 @@ const ajv = new Ajv({ allErrors: false, strict: true });
 addFormats(ajv);
 const validateState = ajv.compile(stateSchema);
 
-/** Parses and validates a state document; returns a one-line reason when it is not valid. */
+/** Parses and validates a version-1 state document; returns a one-line reason when it is not valid. */
 export function parseState(text: string): { ok: true; state: StateFile } | { ok: false; reason: string } {
   let doc: unknown;
   try {
@@ -79,8 +82,4 @@ export function parseState(text: string): { ok: true; state: StateFile } | { ok:
     };
   }
   return { ok: true, state: doc as unknown as StateFile };
-}
-
-export function emptyState(): StateFile {
-  return { format: 'harden-state', version: 1, updatedAt: new Date().toISOString(), events: [] };
 }

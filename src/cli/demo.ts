@@ -23,7 +23,7 @@ export async function startDemoTarget(): Promise<DemoTarget> {
   try {
     server = await startServer({
       port: 0,
-      statePath: join(dir, 'state.json'),
+      statePath: join(dir, 'state.db'),
       log: logFile,
       processMetrics: false,
       apiKeys: [{ name: 'harden-check-demo', key: bypassKey, kind: 'bypass' }],

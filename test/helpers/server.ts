@@ -14,7 +14,7 @@ export async function startTestServer(
   const { logToFile, ...rest } = options;
   const server = await startServer({
     port: 0,
-    statePath: join(dir, 'state.json'),
+    statePath: join(dir, 'state.db'),
     log: logToFile ? logFile : 'silent',
     processMetrics: false,
     ...rest,
