@@ -2,6 +2,7 @@
 import { runCli } from '../dist/src/cli/cli.js';
 
 process.exitCode = await runCli(process.argv.slice(2), {
+  signals: process,
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { LATENCY_BUCKETS_SECONDS } from './latency-buckets.js';
 
 /** The SLI metrics of docs/contract.md, on a registry owned by one server instance. */
 export interface ServerMetrics {
@@ -18,8 +19,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Serve
     name: 'http_request_duration_seconds',
     help: 'Time from request arrival to response end, by route and status.',
     labelNames: ['method', 'route', 'status'] as const,
-    // Buckets bracket the SLO thresholds (100 ms, 500 ms) so histogram_quantile is accurate there.
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    buckets: [...LATENCY_BUCKETS_SECONDS],
     registers: [registry],
   });
   const rejected = new Counter({

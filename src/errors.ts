@@ -11,11 +11,13 @@ export type ErrorCode =
   | 'TARGET_TIMEOUT'
   | 'TARGET_REDIRECT_LOOP'
   | 'REPORT_INVALID'
+  | 'SHARDS_INCOMPLETE'
+  | 'SHARDS_MISMATCH'
   | 'CHECK_CRASHED'
   | 'OUTPUT_FAILED';
 
 /** Exit codes of docs/contract.md. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, interrupted: 130 } as const;
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   USAGE: EXIT.usage,
@@ -24,6 +26,8 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   OPENAPI_INVALID: EXIT.usage,
   TARGET_INVALID: EXIT.usage,
   REPORT_INVALID: EXIT.usage,
+  SHARDS_INCOMPLETE: EXIT.usage,
+  SHARDS_MISMATCH: EXIT.usage,
   TARGET_UNREACHABLE: EXIT.unreachable,
   TARGET_NOT_HTTP: EXIT.unreachable,
   TARGET_TLS: EXIT.unreachable,

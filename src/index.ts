@@ -19,7 +19,7 @@ export { VERSION } from './version.js';
 
 /** Options of a programmatic run: the target plus any CLI flag, by its camel-cased name. */
 export type RunChecksInput = Flags & { target?: string; cwd?: string } & Partial<
-    Pick<RunOptions, 'onNotice' | 'onProgress'>
+    Pick<RunOptions, 'onNotice' | 'onProgress' | 'signal'>
   >;
 
 /**
@@ -29,10 +29,16 @@ export type RunChecksInput = Flags & { target?: string; cwd?: string } & Partial
  * @example const report = await runChecks({ target: 'https://api.example.com', checks: 'contract,security' });
  */
 export async function runChecks(input: RunChecksInput, hooks: RunHooks = {}): Promise<Report> {
-  const { target, cwd, onNotice, onProgress, ...flags } = input;
+  const { target, cwd, onNotice, onProgress, signal, ...flags } = input;
   const options = await resolveRunOptions(target, flags, cwd ?? process.cwd());
   return runChecksWithOptions(
-    { ...options, ...(onNotice ? { onNotice } : {}), ...(onProgress ? { onProgress } : {}) },
+    {
+      ...options,
+      ...(onNotice ? { onNotice } : {}),
+      ...(onProgress ? { onProgress } : {}),
+      // Aborting it stops the load phase and marks the report interrupted (docs/distributed.md).
+      ...(signal ? { signal } : {}),
+    },
     hooks,
   );
 }

@@ -1,3 +1,5 @@
+import type { ExecutionRecord } from './load/execution.js';
+
 /** Categories of checks (docs/contract.md). */
 export type Category = 'contract' | 'ratelimit' | 'security' | 'errors' | 'logs' | 'health' | 'slo';
 export const CATEGORIES: readonly Category[] = [
@@ -124,7 +126,9 @@ export interface Report {
     leftOut: Array<{ operation: string; reason: string }>;
   };
   latency?: LatencySummary;
-  slo: SloTargets;
   /** The comparison with a previous run (`--baseline`), schema/diff.schema.json. */
   baseline?: import('./diff/diff-reports.js').ReportDiff;
+  slo: SloTargets & { endpoints?: Record<string, Partial<SloTargets>> };
+  /** Sharding, early abort and interruption of the run (src/load/execution.ts). */
+  execution?: ExecutionRecord;
 }

@@ -89,6 +89,26 @@ describe('lazy loading of the CLI', () => {
       expect(packages(modules)).not.toContain(pkg);
   });
 
+  it('watch and the OpenSLO export load only when asked for', async () => {
+    const help = await loaded(['watch', '--help']);
+    expect(help.code).toBe(0);
+    expect(packages(help.modules)).toEqual(['commander']);
+    const run = await loaded([url, '--duration', '0', '--format', 'json']);
+    expect(run.modules.filter((m) => /^dist\/src\/(watch|export)\//.test(m))).toEqual([]);
+    expect(packages(run.modules)).not.toContain('yaml');
+    const exported = await loaded([
+      url,
+      '--duration',
+      '0',
+      '--format',
+      'json',
+      '--export-openslo',
+      join(dir, 's.yaml'),
+    ]);
+    expect(exported.modules).toContain('dist/src/export/openslo.js');
+    expect(packages(exported.modules)).toContain('yaml');
+  });
+
   it('--openapi loads the OpenAPI parser', async () => {
     const spec = join(dir, 'openapi.json');
     await writeFile(

@@ -7,8 +7,10 @@ import {
   addOutputOptions,
   addRunOptions,
   addSloOptions,
+  addWatchOptions,
   type CliOptions,
   type DiffCliOptions,
+  type WatchOptions,
 } from './options.js';
 
 // This module and ./options.js are all that `--help`, `--version` and usage errors load: each
@@ -26,8 +28,10 @@ Examples:
   $ harden-check merge host-a.json host-b.json --format text
   $ harden-check diff main.json pr.json --max-regression p99=20%
   $ harden-check https://staging.example.com --baseline main.json --report markdown=harden.md
+  $ harden-check https://api.example.com --rate 3000 --duration 60 --shard 2/3 --start-at 2026-05-01T12:00:00Z --format json --output s2.json
+  $ harden-check watch https://api.example.com --for 30m --metrics-port 9464
 
-Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or config, 3 target unreachable or not HTTP.
+Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or config, 3 target unreachable or not HTTP, 130 interrupted.
 Checks are documented in docs/checks.md.`;
 
 /** The harden-check command line. Returns the exit code; only bin/ sets process.exitCode. */
@@ -83,6 +87,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const result = await runDiffCommand(oldFile, newFile, o, io.cwd);
       if (result.stdout !== undefined) io.stdout.write(result.stdout);
       code = result.code;
+    });
+
+  addWatchOptions(program.command('watch'))
+    .description(
+      'low-rate continuous SLO spot check: prints each window’s SLIs and multi-window burn rates, serves Prometheus metrics; ends on Ctrl-C, SIGTERM or --for. --rate is per endpoint here (default 1 req/s)',
+    )
+    .argument('[url]', 'base URL of the API')
+    .action(async (url: string | undefined, o: WatchOptions) => {
+      debug ||= Boolean(o.debug);
+      const { runWatchCommand } = await import('./commands/watch.js');
+      code = await runWatchCommand(url, o, io);
     });
 
   try {

@@ -48,10 +48,52 @@ export function addOutputOptions(cmd: Command): Command {
       collect,
     )
     .option('--strict', 'warnings fail the exit code too')
-    .option('--no-color', 'no colour in the text report');
+    .option('--no-color', 'no colour in the text report')
+    .option(
+      '--export-openslo <file>',
+      'also write the judged SLOs as OpenSLO v1 YAML with Prometheus queries (README, OpenSLO export)',
+    );
+}
+
+/** Sharded load (docs/distributed.md) and early abort: runs and `demo`, not `watch`. */
+function addExecutionOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--shard <I/N|auto>',
+      'send only shard I of N of the load schedule (auto: CI_NODE_INDEX/CI_NODE_TOTAL, JOB_COMPLETION_INDEX)',
+    )
+    .option(
+      '--shard-total <n>',
+      'number of shards, with --shard auto in a Kubernetes Indexed Job',
+      integer('--shard-total', 1, 100_000),
+    )
+    .option('--start-at <ISO-8601>', 'start the load phase at this instant, so that shards start together')
+    .option('--abort-on-fail', 'end the load phase as soon as an SLO verdict is conclusively failed');
 }
 
 export function addRunOptions(cmd: Command): Command {
+  return addExecutionOptions(addTargetOptions(cmd));
+}
+
+/** `harden-check watch`: the target options plus the watch's own. */
+export function addWatchOptions(cmd: Command): Command {
+  return addTargetOptions(cmd)
+    .option('--for <duration>', 'stop after this long, e.g. 90s, 15m, 2h (default: until Ctrl-C)')
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics on this port (0: any free port)',
+      integer('--metrics-port', 0, 65_535),
+    )
+    .option('--metrics-host <address>', 'address for --metrics-port (default 127.0.0.1)')
+    .option(
+      '--time-scale <n>',
+      'divide the SRE workbook burn-rate windows by n (default: fit --for, else 60)',
+      number('--time-scale', 1, 100_000),
+    );
+}
+
+/** Options of anything that sends requests to a target: runs, `demo` and `watch`. */
+function addTargetOptions(cmd: Command): Command {
   return addOutputOptions(addSloOptions(cmd))
     .option('--config <file>', 'config file (default: ./harden-check.config.json when present)')
     .option('--endpoint <"METHOD /path">', 'endpoint to probe (repeatable)', collect)
@@ -119,6 +161,7 @@ export function addRunOptions(cmd: Command): Command {
 
 /** The parsed options of a run, `demo` or `merge` (commander camel-cases the flag names). */
 export interface CliOptions extends Flags {
+  exportOpenslo?: string;
   format: Format;
   output?: string;
   report?: string[];
@@ -148,4 +191,12 @@ export function addDiffOptions(cmd: Command): Command {
       'how much a percentile may grow, e.g. p99=20% or p95=15ms (repeatable; default p50, p95, p99 = 20%)',
       collect,
     );
+}
+
+/** The options of `watch` (src/watch). */
+export interface WatchOptions extends CliOptions {
+  for?: string;
+  metricsPort?: number;
+  metricsHost?: string;
+  timeScale?: number;
 }

@@ -31,6 +31,7 @@ export interface ConfigFile {
     headers?: Record<string, string>;
     polite?: boolean;
     interval?: number;
+    abortOnFail?: boolean;
   };
   checks?: { categories?: Category[]; skip?: string[]; cacheable?: string[] };
   health?: { liveness?: string; readiness?: string };

@@ -26,4 +26,10 @@ export interface Flags {
   errorSchema?: string;
   logFile?: string;
   logCommand?: string;
+  /** `I/N` or `auto` (src/load/shard.ts). */
+  shard?: string;
+  shardTotal?: number;
+  /** ISO-8601 instant at which the load phase starts. */
+  startAt?: string;
+  abortOnFail?: boolean;
 }

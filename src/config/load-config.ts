@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { HardenError } from '../errors.js';
+import { parseStartAt, resolveShard } from '../load/shard.js';
 import type { SloTargets } from '../types.js';
 import { parseCheckNames, splitCheckNames } from './check-names.js';
 import { type ConfigFile, readConfigFile } from './config-file.js';
@@ -30,6 +31,7 @@ export async function resolveRunOptions(
   targetArg: string | undefined,
   flags: Flags,
   cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<RunOptions> {
   const configPath = flags.config
     ? resolve(cwd, flags.config)
@@ -136,7 +138,21 @@ export async function resolveRunOptions(
   if (errorSchemaPath) errorSchema = readErrorSchema(resolve(cwd, errorSchemaPath));
 
   const connections = flags.connections ?? file.load?.connections;
+  const shard = resolveShard(flags.shard, flags.shardTotal, env);
+  if (shard && connections !== undefined)
+    throw new HardenError(
+      'USAGE',
+      '--shard splits an open-model arrival schedule; use --rate and --duration instead of --connections',
+    );
+  const startAt = parseStartAt(flags.startAt);
+  if (startAt !== undefined && startAt - Date.now() > 86_400_000)
+    throw new HardenError(
+      'USAGE',
+      `--start-at ${flags.startAt} is more than 24 h ahead; give the instant the shards start`,
+    );
   return {
+    ...(shard ? { shard } : {}),
+    ...(startAt !== undefined ? { startAtMs: startAt } : {}),
     target: target.href.replace(/\/$/, ''),
     endpoints,
     endpointSource: source,
@@ -167,6 +183,7 @@ export async function resolveRunOptions(
       requests: flags.requests ?? file.load?.requests,
       polite: flags.polite ?? file.load?.polite ?? true,
       intervalSec: flags.interval ?? file.load?.interval ?? 1,
+      abortOnFail: flags.abortOnFail ?? file.load?.abortOnFail ?? false,
       autoSize:
         connections === undefined &&
         (flags.duration ?? file.load?.duration ?? flags.requests ?? file.load?.requests) === undefined,

@@ -1,3 +1,4 @@
+import type { Shard } from '../load/shard.js';
 import type { Category, Endpoint, SloTargets } from '../types.js';
 import type { LeftOutOperation } from './openapi-endpoints.js';
 import type { PolicyRule } from './policies.js';
@@ -52,9 +53,17 @@ export interface RunOptions {
     polite: boolean;
     /** Length of one interval of the latency-over-time series, seconds. */
     intervalSec: number;
+    /** End the load phase as soon as an SLO verdict is conclusively failed (src/load/abort.ts). */
+    abortOnFail: boolean;
     /** No --duration/--requests given: the plan is sized by the sample rule of the enabled SLO checks. */
     autoSize: boolean;
   };
+  /** This process's execution segment of the load schedule (--shard). */
+  shard?: Shard;
+  /** Wall-clock start of the load phase, epoch ms (--start-at), so that shards start together. */
+  startAtMs?: number;
+  /** Aborted on Ctrl-C: the load phase stops sending and the report is marked interrupted. */
+  signal?: AbortSignal;
   health: { liveness: string; readiness: string };
   timeoutMs: number;
   insecure: boolean;

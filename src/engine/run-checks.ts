@@ -9,7 +9,9 @@ import { ProbeClient } from '../probe/client.js';
 import { runProbePhase } from '../probe/run-probe.js';
 import type { Report } from '../types.js';
 import { VERSION } from '../version.js';
+import { runsProbes } from '../load/execution.js';
 import { createErrorValidator } from './error-validator.js';
+import { executionRecord, markCutShort, skippedOnShard, sloSection } from './execution-report.js';
 import { evaluateChecks } from './evaluate.js';
 import { redactSecrets } from './redact-report.js';
 import { planEndpoints } from './endpoint-plan.js';
@@ -29,7 +31,9 @@ export interface RunHooks {
 export async function runChecksWithOptions(given: RunOptions, hooks: RunHooks = {}): Promise<Report> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const checks = selectChecks(given.categories, given.skip, given.checkIds);
+  const configured = selectChecks(given.categories, given.skip, given.checkIds);
+  // In a sharded run only shard 1 probes; the others add load (and judge it) only.
+  const checks = configured.filter((c) => runsProbes(given.shard) || c.category === 'slo');
   const needs = probeNeeds(checks);
   const { options, plan } = await planEndpoints(given);
   const errorValidator = createErrorValidator(options.errorSchema);
@@ -87,8 +91,9 @@ export async function runChecksWithOptions(given: RunOptions, hooks: RunHooks = 
     ...(loadNotRun ? { loadNotRun } : {}),
     endpointPlan: plan,
   };
-  const evaluated = evaluateChecks(checks, ctx);
-  const skipped = skippedByConfig(checks);
+  const execution = executionRecord(options, load);
+  const evaluated = markCutShort(evaluateChecks(checks, ctx), execution);
+  const skipped = skippedOnShard(skippedByConfig(checks), configured, checks, given.shard);
   // Registry order; a check left out by the configuration still appears, as `skip`.
   const results = CHECKS.flatMap((c) =>
     skipped.has(c.id) ? [skipped.get(c.id)!] : evaluated.filter((r) => r.id === c.id),
@@ -111,7 +116,8 @@ export async function runChecksWithOptions(given: RunOptions, hooks: RunHooks = 
       leftOut: [...plan.leftOut],
     },
     ...(load ? { latency: load.evidence.summary } : {}),
-    slo: options.slo,
+    slo: sloSection(options),
+    ...(execution ? { execution } : {}),
   };
   return redactSecrets(report, options.secrets);
 }

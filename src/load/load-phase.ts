@@ -3,9 +3,13 @@ import type { LatencyEvidence } from '../checks/define.js';
 import { endpointLabel } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
 import { joinPath } from '../probe/run-probe.js';
+import { abortOnFailure } from './abort.js';
+import type { ExecutionRecord, PlanRecord } from './execution.js';
 import { type LoadPlan, LoadRunner, type LoadTarget } from './run-load.js';
+import { shardRequestCount, waitUntil } from './shard.js';
+import type { LoadStats } from './stats.js';
 import { evidenceFromSummary, summarizeLoad } from './summarize.js';
-import { advertisedBudget } from '../checks/ratelimit/parse.js';
+import { advertisedBudget, parseRateLimit, primary } from '../checks/ratelimit/parse.js';
 import type { SampleNeed } from '../engine/sample-needs.js';
 import { budgetResetSec } from './budget-reset.js';
 import { describeLoadPlan, requestsForConclusive } from './plan-notice.js';
@@ -18,10 +22,12 @@ interface Budget {
   remaining: number | undefined;
   policy: string;
   resetSec?: number | undefined;
+  /** Window length (s), when advertised. */
+  windowSec?: number | undefined;
 }
 
 /** One request per load target with the load headers: which budget applies to *these* requests? */
-async function readBudgets(
+export async function readBudgets(
   origin: string,
   targets: LoadTarget[],
   headers: Record<string, string>,
@@ -44,7 +50,13 @@ async function readBudgets(
         await res.body.dump().catch(() => undefined);
         const h = res.headers as Record<string, string | string[]>;
         const { limit, remaining, policy } = advertisedBudget(h);
-        out.set(t.label, { limit, remaining, policy, resetSec: budgetResetSec(res.statusCode, h) });
+        out.set(t.label, {
+          limit,
+          remaining,
+          policy,
+          resetSec: budgetResetSec(res.statusCode, h),
+          windowSec: primary(parseRateLimit(h))?.windowSec,
+        });
       } catch {
         out.set(t.label, { remaining: undefined, policy: 'none' });
       }
@@ -84,8 +96,37 @@ export function politeRequestCap(
   return limiting ? { cap, limiting } : { cap };
 }
 
+/** The endpoints a load phase sends to: safe methods, health endpoints only when nothing else is. */
+export function chooseLoadTargets(options: RunOptions): LoadTarget[] {
+  const target = new URL(options.target);
+  const healthPaths = new Set([options.health.liveness, options.health.readiness]);
+  let chosen = options.endpoints.filter(
+    (e) => (e.method === 'GET' || e.method === 'HEAD') && !healthPaths.has(e.path.split('?', 1)[0]!),
+  );
+  if (chosen.length === 0)
+    chosen = options.endpoints.filter((e) => e.method === 'GET' || e.method === 'HEAD');
+  return chosen.map((e) => ({
+    label: endpointLabel(e),
+    method: e.method,
+    path: joinPath(target, e.path),
+    weight: e.weight ?? 1,
+  }));
+}
+
+/** Headers of load requests: every-request headers plus the load-only ones (e.g. a bypass key). */
+export function loadHeaders(options: RunOptions): Record<string, string> {
+  return { 'user-agent': 'harden-check (load)', ...options.headers, ...options.loadHeaders };
+}
+
+/** The name of what interrupted a run: the CLI aborts with the signal name; other callers may not. */
+export function signalName(signal: AbortSignal | undefined): string {
+  return typeof signal?.reason === 'string' ? signal.reason : 'abort';
+}
+
 export interface LoadPhaseResult {
   evidence: LatencyEvidence;
+  /** Plan, late start, interruption and early abort, for the report's `execution` section. */
+  execution: Pick<ExecutionRecord, 'plan' | 'startedLateMs' | 'interrupted' | 'aborted'>;
 }
 
 /** Why the load phase sent nothing (a spent budget, no GET endpoint): the slo checks say so. */
@@ -102,24 +143,14 @@ export async function runLoadPhase(
   emitter?: (runner: LoadRunner) => void,
   needs: readonly SampleNeed[] = [],
 ): Promise<LoadPhaseResult | LoadNotRun> {
+  if (options.signal?.aborted) return { notRun: 'the run was interrupted before the load phase' };
   const target = new URL(options.target);
-  const healthPaths = new Set([options.health.liveness, options.health.readiness]);
-  let chosen = options.endpoints.filter(
-    (e) => (e.method === 'GET' || e.method === 'HEAD') && !healthPaths.has(e.path.split('?', 1)[0]!),
-  );
-  if (chosen.length === 0)
-    chosen = options.endpoints.filter((e) => e.method === 'GET' || e.method === 'HEAD');
-  if (chosen.length === 0)
+  const targets = chooseLoadTargets(options);
+  if (targets.length === 0)
     return {
       notRun: 'no GET endpoint to measure (the load phase sends only safe requests); add one with --endpoint',
     };
-  const targets: LoadTarget[] = chosen.map((e) => ({
-    label: endpointLabel(e),
-    method: e.method,
-    path: joinPath(target, e.path),
-    weight: e.weight ?? 1,
-  }));
-  const headers = { 'user-agent': 'harden-check (load)', ...options.headers, ...options.loadHeaders };
+  const headers = loadHeaders(options);
   const closed = options.load.connections !== undefined;
   // Sized by the sample rule when no --duration/--requests was given: enough for every enabled verdict.
   const sized = options.load.autoSize && !closed && needs.length > 0;
@@ -128,6 +159,8 @@ export async function runLoadPhase(
     : sized
       ? requestsForConclusive(needs)
       : Math.max(1, Math.round(options.load.rate * options.load.durationSec));
+  const declared = requests;
+  const shard = options.shard;
   let politeNote: string | undefined;
   let cappedBy: string | undefined;
   if (options.load.polite) {
@@ -145,8 +178,9 @@ export async function runLoadPhase(
           .join('; ')}); the load stays within that budget (--no-polite ignores it)`,
       );
     const { cap, limiting } = politeRequestCap(targets, budgets);
-    if (cap < requests) {
-      requests = Math.max(cap, 0);
+    // A shard's own requests must fit its budget: every shard then sends its part of the first cap × N.
+    if (cap < shardRequestCount(requests, shard)) {
+      requests = Math.max(cap, 0) * (shard?.total ?? 1);
       cappedBy = limiting;
       politeNote = `polite mode kept the load to ${requests} requests within ${limiting}; give a bypass or override key with --load-header, or --no-polite, for a conclusive run`;
     }
@@ -161,6 +195,15 @@ export async function runLoadPhase(
       ? `load: closed model, ${options.load.connections} connections for up to ${options.load.durationSec} s${requests < Number.MAX_SAFE_INTEGER ? `, at most ${requests} requests` : ''} to ${targets.length} endpoint(s)`
       : describeLoadPlan({ requests, rate: options.load.rate, endpoints: targets.length, needs, cappedBy }),
   );
+  const durationSec = sized ? requests / options.load.rate : options.load.durationSec;
+  const record: PlanRecord = {
+    model: closed ? 'closed' : 'open',
+    ...(closed ? { connections: options.load.connections } : { rate: options.load.rate }),
+    requests: declared === Number.MAX_SAFE_INTEGER ? 0 : declared,
+    durationSec: sized ? declared / options.load.rate : options.load.durationSec,
+    targets: targets.map((t) => ({ endpoint: t.label, weight: t.weight })),
+    ...(options.startAtMs !== undefined ? { startAt: new Date(options.startAtMs).toISOString() } : {}),
+  };
   const plan: LoadPlan = {
     origin: target.origin,
     targets,
@@ -169,14 +212,49 @@ export async function runLoadPhase(
     rate: options.load.rate,
     requests,
     connections: options.load.connections ?? 1,
-    durationMs: (sized ? requests / options.load.rate : options.load.durationSec) * 1000,
+    durationMs: durationSec * 1000,
     timeoutMs: options.timeoutMs,
     insecure: options.insecure,
     intervalMs: options.load.intervalSec * 1000,
+    ...(shard ? { segment: { index: shard.index, total: shard.total } } : {}),
   };
+  const execution: LoadPhaseResult['execution'] = { plan: record };
+  if (options.startAtMs !== undefined) {
+    await waitUntil(options.startAtMs, options.signal);
+    const late = Date.now() - options.startAtMs;
+    // Timer wake-up jitter is not lateness; a shard that missed the start by more is named.
+    if (late > 1000) {
+      execution.startedLateMs = late;
+      options.onNotice?.(`load: started ${(late / 1000).toFixed(1)} s after --start-at`);
+    }
+  }
+  if (options.signal?.aborted) return { notRun: 'the run was interrupted before the load phase' };
   const runner = new LoadRunner(plan);
+  const planned = shardRequestCount(requests, shard);
+  const decision = options.load.abortOnFail
+    ? abortOnFailure(runner, options.slo, options.endpointSlo, planned)
+    : undefined;
+  const interrupt = () => runner.stop({ kind: 'interrupted' });
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   emitter?.(runner);
-  const stats = await runner.run();
+  let stats: LoadStats;
+  try {
+    stats = await runner.run();
+  } finally {
+    options.signal?.removeEventListener('abort', interrupt);
+  }
+  const stopped = runner.stopped;
+  const aborted = decision?.();
+  if (stopped?.kind === 'interrupted')
+    execution.interrupted = {
+      signal: signalName(options.signal),
+      phase: 'load',
+      atMs: stopped.atMs,
+      sent: stopped.sent,
+      planned,
+    };
+  else if (stopped?.kind === 'aborted' && aborted)
+    execution.aborted = { ...aborted, atMs: stopped.atMs, sent: stopped.sent, planned };
   const summary = summarizeLoad(stats, politeNote);
-  return { evidence: evidenceFromSummary(summary) };
+  return { evidence: evidenceFromSummary(summary), execution };
 }

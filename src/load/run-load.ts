@@ -3,6 +3,7 @@ import { type Dispatcher, Pool } from 'undici';
 import { classifyTransportError } from '../probe/classify-error.js';
 import { percentilesMs } from './histogram.js';
 import { IntervalRecorder } from './intervals.js';
+import { shardRequestCount } from './shard.js';
 import { createLoadStats, type EndpointStats, type LoadStats, recordOutcome } from './stats.js';
 
 export interface LoadTarget {
@@ -22,6 +23,11 @@ export interface LoadPlan {
   rate: number;
   /** Total requests to send (open: rate × duration, possibly capped by the polite budget). */
   requests: number;
+  /**
+   * Open model, sharded: this process sends only request k of the whole schedule with
+   * k mod total = index − 1, at its global due time k / rate (src/load/shard.ts).
+   */
+  segment?: { index: number; total: number };
   /** Closed model: concurrent connections. */
   connections: number;
   /** Closed model: stop after this long even if requests remain. */
@@ -30,6 +36,20 @@ export interface LoadPlan {
   insecure: boolean;
   /** Length of one interval of the latency-over-time series (default 1000 ms). */
   intervalMs?: number;
+}
+
+/** One settled request, for observers beside the stats (watch windows, Prometheus metrics). */
+export type OutcomeObserver = (
+  endpoint: string,
+  status: number,
+  errorKind: string | undefined,
+  correctedUs: number,
+) => void;
+
+/** Why a run stopped sending before its schedule ended. */
+export interface StopReason {
+  kind: 'interrupted' | 'aborted' | 'ended';
+  detail?: string;
 }
 
 export interface Progress {
@@ -147,6 +167,7 @@ class InFlight {
       errorKind || this.status >= 500 ? 'error' : this.status === 429 ? 'rate-limited' : 'ok',
       correctedUs,
     );
+    this.runner.onOutcome?.(this.target.label, errorKind ? 0 : this.status, errorKind, correctedUs);
     recordOutcome(
       this.runner.stats,
       this.target.stats,
@@ -172,6 +193,12 @@ export class LoadRunner extends EventEmitter {
   /** Called when a request settles (closed model: start the next one; open model: detect the end). */
   private onSettled: () => void = () => undefined;
   private abandonTimer: NodeJS.Timeout | undefined;
+  /** Set by stop(): no request is sent after it. */
+  stopped: (StopReason & { atMs: number; sent: number }) | undefined;
+  /** Wakes the open-model scheduler when stop() is called while it sleeps. */
+  private wake: () => void = () => undefined;
+  /** Optional observer of every settled request (kept out of the stats). */
+  onOutcome: OutcomeObserver | undefined;
 
   constructor(private readonly plan: LoadPlan) {
     super();
@@ -179,7 +206,7 @@ export class LoadRunner extends EventEmitter {
       plan.model === 'open' ? Math.min(Math.max(Math.ceil(plan.rate / 50), 8), 128) : plan.connections;
     this.stats = createLoadStats(
       plan.model,
-      plan.model === 'open' ? plan.rate : undefined,
+      plan.model === 'open' ? plan.rate / (plan.segment?.total ?? 1) : undefined,
       connections,
       plan.targets.map((t) => t.label),
     );
@@ -237,6 +264,27 @@ export class LoadRunner extends EventEmitter {
     };
   }
 
+  /** Requests handed to the pool that have not settled yet. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  /**
+   * Stops sending at once; requests in flight get one timeout to finish, then are abandoned
+   * (counted as timeouts). The run then resolves with what was measured.
+   */
+  stop(reason: StopReason): void {
+    if (this.stopped) return;
+    this.stopped = {
+      ...reason,
+      atMs: this.stats.startedAt > 0 ? Math.round(performance.now() - this.stats.startedAt) : 0,
+      sent: this.stats.sent,
+    };
+    this.abandonAfter(this.plan.timeoutMs);
+    this.wake();
+    this.onSettled();
+  }
+
   /** @internal called by InFlight when its request settled. */
   settled(): void {
     this.inFlight--;
@@ -274,26 +322,36 @@ export class LoadRunner extends EventEmitter {
   }
 
   private runOpen(): Promise<void> {
-    const { rate, requests } = this.plan;
+    const { rate, segment } = this.plan;
     const s = this.stats;
-    const interval = 1000 / rate;
-    const t0 = performance.now();
+    // A shard sends every total-th request of the whole schedule, at that request's global due time.
+    const stride = segment?.total ?? 1;
+    const first = (segment?.index ?? 1) - 1;
+    const requests = shardRequestCount(this.plan.requests, segment);
+    const interval = (1000 * stride) / rate;
+    const t0 = performance.now() + (first * 1000) / rate;
     let i = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => i >= requests || this.stopped !== undefined;
     return new Promise<void>((resolve) => {
       this.onSettled = () => {
-        if (i >= requests && this.inFlight === 0) resolve();
+        if (done() && this.inFlight === 0) resolve();
+      };
+      this.wake = () => {
+        clearTimeout(timer);
+        this.onSettled();
       };
       const tick = () => {
         const now = performance.now();
-        while (i < requests && t0 + i * interval <= now) {
+        while (!done() && t0 + i * interval <= now) {
           const due = t0 + i * interval;
           const lagUs = Math.max(1, Math.round((now - due) * 1000));
           s.lag.recordValue(lagUs);
-          this.fire(i, due, lagUs);
+          this.fire(first + i * stride, due, lagUs);
           i++;
         }
         // Schedule from t0 + i·interval, never from "now": timers may fire late, but the plan does not drift.
-        if (i < requests) setTimeout(tick, Math.max(0, t0 + i * interval - performance.now()));
+        if (!done()) timer = setTimeout(tick, Math.max(0, t0 + i * interval - performance.now()));
         else {
           this.abandonAfter(this.plan.timeoutMs);
           this.onSettled();
@@ -311,7 +369,7 @@ export class LoadRunner extends EventEmitter {
       // Each settled request starts the next one, keeping `connections` requests in flight.
       let closing = false;
       this.onSettled = () => {
-        if (next < requests && performance.now() < deadline) {
+        if (next < requests && performance.now() < deadline && !this.stopped) {
           this.fire(next, performance.now());
           next++;
         } else if (this.inFlight === 0) resolve();

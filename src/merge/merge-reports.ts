@@ -2,6 +2,7 @@ import type { CheckContext } from '../checks/define.js';
 import { toResults } from '../checks/define.js';
 import { RULES_VERSION } from '../checks/registry.js';
 import { SLO_CHECKS } from '../checks/slo.js';
+import { markCutShort } from '../engine/execution-report.js';
 import { decideVerdict, summarize } from '../engine/verdict.js';
 import {
   createHistogram,
@@ -12,9 +13,10 @@ import {
 } from '../load/histogram.js';
 import type { IntervalSeries } from '../load/intervals.js';
 import { evidenceFromSummary } from '../load/summarize.js';
-import { mergeIntervals } from './merge-intervals.js';
 import type { CheckResult, LatencySummary, Report, SloTargets } from '../types.js';
 import { VERSION } from '../version.js';
+import { mergeIntervals } from './merge-intervals.js';
+import { mergeExecution } from './shards.js';
 
 function addInto(target: Histogram, base64: string | undefined): void {
   if (typeof base64 === 'string' && base64.length > 0) target.add(decodeHistogram(base64));
@@ -109,9 +111,18 @@ export function mergeLatency(sections: LatencySummary[]): LatencySummary {
  */
 export function mergeReports(
   reports: Report[],
-  options: { slo?: SloTargets; strict?: boolean; endpointSlo?: Record<string, Partial<SloTargets>> } = {},
+  options: {
+    slo?: SloTargets;
+    strict?: boolean;
+    endpointSlo?: Record<string, Partial<SloTargets>>;
+    /** File names, for errors about shards. */
+    names?: readonly string[];
+  } = {},
 ): Report {
-  const slo = options.slo ?? reports[0]!.slo;
+  const execution = mergeExecution(reports, options.names);
+  const { endpoints: recorded, ...firstSlo } = reports[0]!.slo;
+  const slo = options.slo ?? firstSlo;
+  const endpointSlo = options.endpointSlo ?? recorded ?? {};
   const seen = new Set<string>();
   const kept: CheckResult[] = [];
   for (const r of reports) {
@@ -129,10 +140,13 @@ export function mergeReports(
   const ctx = {
     exchanges: [],
     slo,
-    endpointSlo: options.endpointSlo ?? {},
+    endpointSlo,
     ...(latency ? { latency: evidenceFromSummary(latency) } : {}),
   } as unknown as CheckContext;
-  const sloResults = SLO_CHECKS.flatMap((check) => toResults(check, check.evaluate(ctx)));
+  const sloResults = markCutShort(
+    SLO_CHECKS.flatMap((check) => toResults(check, check.evaluate(ctx))),
+    execution,
+  );
   const checks = [...kept, ...sloResults];
   const targets = [...new Set(reports.map((r) => r.target))];
   const started = reports.map((r) => r.startedAt).sort()[0]!;
@@ -149,6 +163,7 @@ export function mergeReports(
     checks,
     ...(reports[0]!.endpoints ? { endpoints: reports[0]!.endpoints } : {}),
     ...(latency ? { latency } : {}),
-    slo,
+    slo: Object.keys(endpointSlo).length > 0 ? { ...slo, endpoints: endpointSlo } : slo,
+    ...(execution ? { execution } : {}),
   };
 }

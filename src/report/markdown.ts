@@ -2,6 +2,7 @@ import { formatDiffMarkdown } from '../diff/format-diff.js';
 import type { Report } from '../types.js';
 import { checkDocsLink, checkFix } from './check-docs.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
+import { executionLines } from './execution-lines.js';
 import { describeCounts, flaggedEndpoints, groupById } from './group-by-id.js';
 import { clockTime, intervalPoints, intervalSeries, worstIntervals } from './intervals-view.js';
 import { fmtMs, percentileRows, serverResolutionNote } from './latency-table.js';
@@ -87,6 +88,8 @@ export function formatMarkdown(report: Report): string {
       );
     }
   }
+  const run = executionLines(report);
+  if (run.length > 0) lines.push('### Run', '', ...run.map((line) => `- ${cell(line)}`), '');
   if (report.baseline) lines.push(formatDiffMarkdown(report.baseline));
   lines.push('<details><summary>All checks</summary>', '');
   for (const [category, results] of byCategory(report.checks)) {

@@ -4,6 +4,7 @@ import type { Report, Status } from '../types.js';
 import type { FormatOptions } from './formats.js';
 import { logBuckets } from './distribution.js';
 import { checkDocsLink, checkFix } from './check-docs.js';
+import { executionLines } from './execution-lines.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
 import { describeCounts, flaggedEndpoints, groupById } from './group-by-id.js';
 import { clockTime, intervalPoints, intervalSeries } from './intervals-view.js';
@@ -131,6 +132,8 @@ export function formatText(report: Report, options: FormatOptions): string {
     if (typeof l.politeNote === 'string') out.push('', `  ${c.yellow('note:')} ${l.politeNote}`);
     out.push('');
   }
+  const run = executionLines(report);
+  if (run.length > 0) out.push(c.bold('Run'), ...run.map((line) => `  ${printable(line)}`), '');
   if (report.baseline) out.push(...formatDiffText(report.baseline).trimEnd().split('\n').map(printable), '');
   const verdict = verdictWord(report, c);
   out.push(`${verdict}  ${describeCounts(report.checks)} in ${(report.durationMs / 1000).toFixed(1)} s`);

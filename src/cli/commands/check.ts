@@ -4,6 +4,7 @@ import { buildErrorReport } from '../../engine/error-report.js';
 import { runChecksWithOptions } from '../../engine/run-checks.js';
 import { EXIT, HardenError } from '../../errors.js';
 import type { Report } from '../../types.js';
+import { listenForInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import type { CliOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
@@ -17,8 +18,10 @@ export interface DemoContext {
   endpoints: string[];
 }
 
-function flagsOf(o: CliOptions): Flags {
+/** The flags of the run itself, without the CLI's output options. */
+export function flagsOf(o: CliOptions): Flags {
   const {
+    exportOpenslo: _x,
     format: _f,
     output: _o,
     report: _r,
@@ -49,7 +52,7 @@ export async function runCheck(
     flags.rate ??= 400;
     flags.duration ??= 3;
   }
-  const options = await resolveRunOptions(target, flags, io.cwd);
+  const options = await resolveRunOptions(target, flags, io.cwd, io.env);
   const compare = o.baseline
     ? await (await import('./diff.js')).prepareBaseline(o.baseline, o.maxRegression, io.cwd)
     : undefined;
@@ -57,10 +60,19 @@ export async function runCheck(
   let stopProgress: (() => void) | undefined;
   const startedAt = new Date();
   const t0 = performance.now();
+  const interrupt = listenForInterrupt(io.signals, (name) =>
+    io.stderr.write(
+      `\nharden-check: ${name}: stopping the load, finishing requests in flight; a second Ctrl-C quits at once\n`,
+    ),
+  );
   let report: Report;
   try {
     report = await runChecksWithOptions(
-      { ...options, ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}) },
+      {
+        ...options,
+        signal: interrupt.signal,
+        ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}),
+      },
       {
         onLoadStart: (runner) => {
           if (notices) stopProgress = attachProgress(runner, io.stderr);
@@ -77,6 +89,7 @@ export async function runCheck(
     throw err;
   } finally {
     stopProgress?.();
+    interrupt.dispose();
   }
   if (compare) report = { ...report, baseline: compare(report) };
   return emitReport(report, plan, o, io);

@@ -1,6 +1,7 @@
 import { EXIT } from '../../errors.js';
 import { loadFormatter } from '../../report/formats.js';
 import type { Report } from '../../types.js';
+import { SIGNAL_EXIT } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import type { CliOptions } from '../options.js';
 import { type OutputPlan, parseReportFlags, writeReports } from '../output.js';
@@ -16,7 +17,10 @@ function wantColor(opts: CliOptions, io: CliIo): boolean {
   return Boolean(io.stdout.isTTY);
 }
 
-/** Writes the report(s) of the plan (with `filesOnly`, nothing to stdout) and returns the exit code of the verdict. */
+/**
+ * Writes the report(s) of the plan (with `filesOnly`, nothing to stdout) and the OpenSLO export,
+ * and returns the exit code: of the verdict, or 128 + the signal number for an interrupted run.
+ */
 export async function emitReport(
   report: Report,
   plan: OutputPlan,
@@ -25,6 +29,10 @@ export async function emitReport(
   filesOnly = false,
 ): Promise<number> {
   const out = await writeReports(report, plan, wantColor(o, io), io.cwd, Boolean(o.quiet));
+  if (o.exportOpenslo) {
+    const { writeOpenSlo } = await import('../../export/openslo.js');
+    await writeOpenSlo(report, o.exportOpenslo, io.cwd);
+  }
   if (out !== undefined && !filesOnly) io.stdout.write(out);
   if (io.env.GITHUB_ACTIONS === 'true' || io.env.GITHUB_STEP_SUMMARY) {
     const { publishToGitHub } = await import('../github.js');
@@ -32,6 +40,8 @@ export async function emitReport(
       (await loadFormatter('markdown'))(report, { color: false }),
     );
   }
+  const interrupted = report.execution?.interrupted;
+  if (interrupted) return SIGNAL_EXIT[interrupted.signal] ?? EXIT.interrupted;
   // A comparison that cannot be made is a usage problem; a regression fails like a failed check.
   if (report.baseline?.verdict === 'incomparable') return EXIT.usage;
   if (report.verdict !== 'pass' || report.baseline?.verdict === 'regression') return EXIT.failed;

@@ -19,5 +19,5 @@ export async function runMerge(files: string[], o: CliOptions, io: CliIo): Promi
     errorRate: o.sloErrorRate ?? base.errorRate,
     availability: o.sloAvailability ?? base.availability,
   };
-  return emitReport(mergeReports(reports, { slo, strict: Boolean(o.strict) }), plan, o, io);
+  return emitReport(mergeReports(reports, { slo, strict: Boolean(o.strict), names: files }), plan, o, io);
 }

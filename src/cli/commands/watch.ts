@@ -1,0 +1,32 @@
+import { resolveRunOptions } from '../../config/load-config.js';
+import { HardenError } from '../../errors.js';
+import { runWatch } from '../../watch/run-watch.js';
+import type { CliIo } from '../io.js';
+import type { WatchOptions } from '../options.js';
+import { flagsOf } from './check.js';
+import { emitReport, outputPlan } from './emit.js';
+
+/** `harden-check watch URL`: runs until Ctrl-C, SIGTERM or --for, then writes the final report. */
+export async function runWatchCommand(url: string | undefined, o: WatchOptions, io: CliIo): Promise<number> {
+  const plan = outputPlan(o);
+  const { for: forText, metricsPort, metricsHost, timeScale, ...rest } = o;
+  for (const [flag, given] of [
+    ['--duration', o.duration],
+    ['--connections', o.connections],
+    ['--requests', o.requests],
+    ['--rate-limit-probe', o.rateLimitProbe],
+  ] as const)
+    if (given !== undefined)
+      throw new HardenError('USAGE', `watch: ${flag} does not apply to watch (use --for and --rate)`);
+  const options = await resolveRunOptions(url, flagsOf(rest), io.cwd, io.env);
+  const report = await runWatch(options, {
+    ...(forText !== undefined ? { forText } : {}),
+    ...(metricsPort !== undefined ? { metricsPort } : {}),
+    ...(metricsHost !== undefined ? { metricsHost } : {}),
+    ...(timeScale !== undefined ? { timeScale } : {}),
+    rateGiven: o.rate !== undefined,
+    out: o.quiet ? undefined : io.stderr,
+    signals: io.signals,
+  });
+  return emitReport(report, plan, o, io);
+}

@@ -1,0 +1,173 @@
+import { RULES_VERSION } from '../checks/registry.js';
+import { SLO_CHECKS } from '../checks/slo.js';
+import type { RunOptions } from '../config/options.js';
+import { evaluateChecks } from '../engine/evaluate.js';
+import { planEndpoints } from '../engine/endpoint-plan.js';
+import { sloSection } from '../engine/execution-report.js';
+import { redactSecrets } from '../engine/redact-report.js';
+import { decideVerdict, summarize } from '../engine/verdict.js';
+import { HardenError } from '../errors.js';
+import { listenForInterrupt, type SignalSource } from '../cli/interrupt.js';
+import { chooseLoadTargets, loadHeaders, POLITE_RESERVE, readBudgets } from '../load/load-phase.js';
+import { LoadRunner, type LoadTarget } from '../load/run-load.js';
+import { evidenceFromSummary, summarizeLoad } from '../load/summarize.js';
+import type { Report } from '../types.js';
+import { VERSION } from '../version.js';
+import { type Alert, chooseTimeScale, WORKBOOK_PAIRS } from './burn-rate.js';
+import { parseDurationSec } from './duration.js';
+import { formatWindow } from './format-window.js';
+import { createWatchMetrics, serveMetrics } from './metrics.js';
+import { WindowRecorder } from './window-recorder.js';
+
+export interface WatchSettings {
+  /** `--for` as given (e.g. `15m`); without it the watch runs until SIGINT/SIGTERM. */
+  forText?: string;
+  metricsPort?: number;
+  metricsHost?: string;
+  timeScale?: number;
+  /** --rate was given (req/s per endpoint); otherwise 1 req/s per endpoint. */
+  rateGiven: boolean;
+  /** Where window lines and notices go (stderr); undefined with --quiet. */
+  out: NodeJS.WritableStream | undefined;
+  signals: SignalSource | undefined;
+}
+
+/**
+ * Per-endpoint rate that stays within the advertised budgets (minus the polite reserve) when
+ * every endpoint gets the same rate: the endpoints sharing a policy share its limit per window.
+ */
+async function politeRate(options: RunOptions, targets: LoadTarget[], wanted: number): Promise<number> {
+  const budgets = await readBudgets(new URL(options.target).origin, targets, loadHeaders(options), options);
+  const byPolicy = new Map<string, { n: number; perSec: number }>();
+  for (const b of budgets.values()) {
+    if (b.limit === undefined) continue;
+    const perSec = (b.limit * (1 - POLITE_RESERVE)) / (b.windowSec ?? 60);
+    const cur = byPolicy.get(b.policy);
+    if (cur) cur.n++;
+    else byPolicy.set(b.policy, { n: 1, perSec });
+  }
+  let rate = wanted;
+  for (const { n, perSec } of byPolicy.values()) rate = Math.min(rate, perSec / n);
+  return rate;
+}
+
+/**
+ * `harden-check watch`: a low open-model rate until stopped or `--for`; prints each window's SLIs
+ * and the multiwindow burn rates, serves Prometheus metrics with --metrics-port, and returns the
+ * final report (slo checks over the whole watch) when it ends.
+ */
+export async function runWatch(options: RunOptions, settings: WatchSettings): Promise<Report> {
+  const forSec = settings.forText !== undefined ? parseDurationSec(settings.forText) : undefined;
+  // The endpoints a run would probe: configured ones, else an OpenAPI document's GET operations.
+  options = (await planEndpoints(options)).options;
+  const targets = chooseLoadTargets(options);
+  if (targets.length === 0)
+    throw new HardenError('USAGE', 'watch: no GET endpoint to watch; give --endpoint "GET /path"');
+  const say = (text: string) => settings.out?.write(text);
+  let perEndpoint = settings.rateGiven ? options.load.rate : 1;
+  if (options.load.polite) {
+    const polite = await politeRate(options, targets, perEndpoint);
+    if (polite < perEndpoint) {
+      say(
+        `watch: ${Math.round(polite * 1000) / 1000} req/s per endpoint keeps within the advertised rate limits (asked ${perEndpoint}); --no-polite or a bypass key with --load-header to send more\n`,
+      );
+      perEndpoint = polite;
+    }
+  }
+  const rate = perEndpoint * targets.length;
+  const scale = chooseTimeScale(forSec, settings.timeScale);
+  // One printed window per short window of the fast pair (5 min on the workbook's scale), ≥ 1 s;
+  // every burn-rate window is a whole number of them.
+  const slotSec = Math.max(1, WORKBOOK_PAIRS[0]!.shortSec / scale);
+  const slots = (sec: number) => Math.max(1, Math.round(sec / scale / slotSec)) * slotSec;
+  const pairs = WORKBOOK_PAIRS.map((p) => ({
+    ...p,
+    longSec: slots(p.longSec),
+    shortSec: slots(p.shortSec),
+    nominal: { longSec: p.longSec, shortSec: p.shortSec },
+  }));
+  const recorder = new WindowRecorder(options.slo, pairs, slotSec);
+  const metrics = createWatchMetrics(options.slo);
+  const runner = new LoadRunner({
+    origin: new URL(options.target).origin,
+    targets,
+    headers: loadHeaders(options),
+    model: 'open',
+    rate,
+    requests: forSec !== undefined ? Math.max(1, Math.round(rate * forSec)) : Number.MAX_SAFE_INTEGER,
+    connections: 1,
+    durationMs: (forSec ?? 0) * 1000,
+    timeoutMs: options.timeoutMs,
+    insecure: options.insecure,
+  });
+  runner.onOutcome = (endpoint, status, errorKind, correctedUs) => {
+    recorder.record(endpoint, status, correctedUs);
+    metrics.observe(endpoint, status, errorKind, correctedUs);
+  };
+  const served =
+    settings.metricsPort !== undefined
+      ? await serveMetrics(metrics.registry, settings.metricsPort, settings.metricsHost)
+      : undefined;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  say(
+    `watch: ${options.target}, ${Math.round(perEndpoint * 1000) / 1000} req/s per endpoint (${targets.map((t) => t.label).join(', ')}), ${forSec !== undefined ? `for ${settings.forText}` : 'until Ctrl-C'}; windows of ${slotSec} s, burn-rate windows at 1/${Math.round(scale * 100) / 100} of the SRE workbook's${served ? `; metrics on ${served.url}` : ''}\n`,
+  );
+  const fired: Alert[] = [];
+  let windows = 0;
+  const closeWindow = () => {
+    const w = recorder.close(Math.round((performance.now() - t0) / 100) / 10);
+    windows++;
+    fired.push(...w.alerts);
+    say(formatWindow(w, options.slo));
+  };
+  const ticker = setInterval(closeWindow, slotSec * 1000);
+  const interrupt = listenForInterrupt(settings.signals, (name) => {
+    say(`watch: ${name}: finishing requests in flight, then the final report\n`);
+    runner.stop({ kind: 'ended', detail: name });
+  });
+  let stats: Awaited<ReturnType<LoadRunner['run']>>;
+  try {
+    stats = await runner.run();
+  } finally {
+    clearInterval(ticker);
+    interrupt.dispose();
+    await served?.close();
+  }
+  closeWindow();
+  const latency = summarizeLoad(stats, undefined);
+  const results = evaluateChecks(SLO_CHECKS, {
+    slo: options.slo,
+    endpointSlo: options.endpointSlo,
+    latency: evidenceFromSummary(latency),
+  } as Parameters<typeof evaluateChecks>[1]);
+  const report: Report = {
+    schemaVersion: 1,
+    tool: 'harden-check',
+    version: VERSION,
+    rulesVersion: RULES_VERSION,
+    target: options.target,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    verdict: decideVerdict(results, options.strict),
+    summary: summarize(results),
+    checks: results,
+    latency,
+    slo: sloSection(options),
+    execution: {
+      watch: {
+        ratePerEndpoint: perEndpoint,
+        windowSec: slotSec,
+        windows,
+        timeScale: scale,
+        alerts: fired.map((a) => ({
+          severity: a.severity,
+          slo: a.slo,
+          longSec: a.longSec,
+          shortSec: a.shortSec,
+        })),
+      },
+    },
+  };
+  return redactSecrets(report, options.secrets);
+}
