@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testReport } from '../../test/helpers/report.js';
 import { createLoadStats, recordOutcome } from '../load/stats.js';
 import { summarizeLoad } from '../load/summarize.js';
+import { mergeReports } from '../merge/merge-reports.js';
 import type { CheckResult, Report } from '../types.js';
 import { diffReports } from './diff-reports.js';
 import { seededRandom } from './quantile-bootstrap.js';
@@ -125,6 +126,50 @@ describe('check changes and comparability', () => {
     const before = diffReports(errored, failing, { thresholds: DEFAULT_THRESHOLDS });
     expect(before.verdict).toBe('incomparable');
     expect(before.incomparable[0]).toMatch(/the old run could not judge its target/);
+  });
+
+  it('compares merged shards with a single run, but not one shard; an interrupted run is partial, an aborted one is judged', () => {
+    const random = seededRandom(15);
+    const single = reportOf(sample(random, 3000, 20));
+    const plan = { model: 'open' as const, rate: 300, requests: 3000, durationSec: 10, targets: [] };
+    const shards = [1, 2, 3].map((index) => ({
+      ...reportOf(sample(random, 1000, 20)),
+      execution: { plan, shard: { index, total: 3, source: 'flag' as const, probes: index === 1 } },
+    }));
+    const merged = mergeReports(shards);
+    expect(merged.execution?.shards?.indexes).toEqual([1, 2, 3]);
+    // A merge writes the current rule set; the single run is of the same version.
+    const whole = diffReports({ ...single, rulesVersion: merged.rulesVersion }, merged, {
+      thresholds: DEFAULT_THRESHOLDS,
+    });
+    expect(whole.incomparable).toEqual([]);
+    expect(whole.latency.find((l) => l.scope === 'all' && l.percentile === 'p99')?.newCount).toBe(3000);
+
+    const one = diffReports(single, shards[1]!, { thresholds: DEFAULT_THRESHOLDS });
+    expect(one.verdict).toBe('incomparable');
+    expect(one.incomparable).toEqual([
+      'the new run is shard 2/3 of a sharded run: merge its shards (harden-check merge) and compare the merged report',
+    ]);
+    expect(one.latency).toEqual([]);
+
+    const stop = { atMs: 1200, sent: 400, planned: 3000 };
+    const interrupted = {
+      ...reportOf(sample(random, 400, 20)),
+      execution: { interrupted: { ...stop, signal: 'SIGINT', phase: 'load' as const } },
+    };
+    expect(diffReports(interrupted, single, { thresholds: DEFAULT_THRESHOLDS }).incomparable).toEqual([
+      'the old run was interrupted (SIGINT) after 400 of 3000 planned requests',
+    ]);
+    const fail: CheckResult = { id: 'slo.latency.p95', category: 'slo', status: 'fail', message: 'over' };
+    const aborted = {
+      ...reportOf(sample(random, 400, 20), [fail]),
+      execution: {
+        aborted: { ...stop, check: 'slo.latency.p95', requests: 400, reason: 'P95 is above target' },
+      },
+    };
+    const judged = diffReports(single, aborted, { thresholds: DEFAULT_THRESHOLDS });
+    expect(judged.verdict).toBe('regression');
+    expect(judged.checks.newlyFailing.map((c) => c.id)).toEqual(['slo.latency.p95']);
   });
 
   it('parses --max-regression values and rejects bad ones', () => {

@@ -112,6 +112,34 @@ describe('every format groups results by check id', () => {
   });
 });
 
+describe('a sharded, interrupted run', () => {
+  // Shard 2 of 3, interrupted during its load phase: how it ran sits beside the grouped results.
+  const report: Report = {
+    ...failing(),
+    execution: {
+      shard: { index: 2, total: 3, source: 'flag', probes: false },
+      interrupted: { signal: 'SIGINT', phase: 'load', atMs: 6000, sent: 600, planned: 1000 },
+    },
+  };
+  const lines = [
+    /shard 2\/3 \(--shard\); probe checks run on shard 1 only/,
+    /interrupted \(SIGINT\) after 6 s of load/,
+  ];
+
+  it('every human format says how the run was executed, beside the grouped results and the sparklines', () => {
+    const text = formatText(report, { color: false });
+    const md = formatMarkdown(report);
+    const html = formatHtml(report);
+    for (const out of [text, md, html]) for (const line of lines) expect(out).toMatch(line);
+    expect(text).toMatch(/^ {2}✗ security\.nosniff +2 of 3 endpoints flagged/m);
+    expect(text).toMatch(/^ {2}p99 +[▁-█]{6} /m);
+    expect(md).toMatch(/^### Run$/m);
+    expect(md.match(/^#### ❌ `security\.nosniff`/gm)).toHaveLength(1);
+    expect(html).toMatch(/<p class="note run">shard 2\/3/);
+    expect(html.match(/<article class="finding fail" id="check-security\.nosniff">/g)).toHaveLength(1);
+  });
+});
+
 describe('sparkline', () => {
   it('scales from zero to the largest value and folds long series keeping spikes', () => {
     expect(sparkline([0, 1, 2, 4])).toBe('▁▃▅█');

@@ -1,5 +1,6 @@
 import type { Report } from '../types.js';
 import { spectrumSvg, timelineSvg } from './html-charts.js';
+import { executionLines } from './execution-lines.js';
 import { baselineHtml, esc, failuresHtml, passingHtml, tilesHtml } from './html-parts.js';
 import { clockTime, intervalPoints, intervalSeries } from './intervals-view.js';
 import { percentileRows, serverResolutionNote } from './latency-table.js';
@@ -94,6 +95,9 @@ export function formatHtml(report: Report): string {
 <p class="meta">rules ${esc(report.rulesVersion)} · harden-check ${esc(report.version)} · ${esc(report.startedAt)} · ${(report.durationMs / 1000).toFixed(1)} s</p>
 ${runNotes(report)
   .map((n) => `<p class="note${report.verdict === 'error' ? ' error' : ''}">${esc(n)}</p>`)
+  .join('\n')}
+${executionLines(report)
+  .map((n) => `<p class="note run">${esc(n)}</p>`)
   .join('\n')}
 <ul class="tiles" id="tiles">${tilesHtml(report.checks)}</ul></header>
 ${failuresHtml(report.checks)}
