@@ -21,7 +21,14 @@ beforeAll(async () => {
     join(dir, 'keys.json'),
     JSON.stringify({ apiKeys: [{ name: 'load', key: KEY, kind: 'bypass' }] }),
   );
-  server = await spawnServer(['--config', join(dir, 'keys.json'), '--log-file', join(dir, 'server.log')]);
+  server = await spawnServer([
+    '--config',
+    join(dir, 'keys.json'),
+    '--log-file',
+    join(dir, 'server.log'),
+    '--state',
+    join(dir, 'state.db'),
+  ]);
 });
 afterAll(async () => {
   await server?.stop();
