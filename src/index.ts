@@ -10,6 +10,8 @@ export type { Flags } from './config/flags.js';
 export type { RunOptions } from './config/options.js';
 export { HardenError, EXIT } from './errors.js';
 export { mergeReports } from './merge/merge-reports.js';
+export { diffReports, type ReportDiff, type LatencyComparison } from './diff/diff-reports.js';
+export { parseThresholds } from './diff/thresholds.js';
 export { FORMATTERS, type Format } from './report/format.js';
 export { validateReport } from './report/validate-report.js';
 export type * from './types.js';

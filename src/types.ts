@@ -126,6 +126,8 @@ export interface Report {
     leftOut: Array<{ operation: string; reason: string }>;
   };
   latency?: LatencySummary;
+  /** The comparison with a previous run (`--baseline`), schema/diff.schema.json. */
+  baseline?: import('./diff/diff-reports.js').ReportDiff;
   slo: SloTargets & { endpoints?: Record<string, Partial<SloTargets>> };
   /** Sharding, early abort and interruption of the run (src/load/execution.ts). */
   execution?: ExecutionRecord;

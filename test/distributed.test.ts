@@ -21,7 +21,14 @@ beforeAll(async () => {
     join(dir, 'keys.json'),
     JSON.stringify({ apiKeys: [{ name: 'load', key: KEY, kind: 'bypass' }] }),
   );
-  server = await spawnServer(['--config', join(dir, 'keys.json'), '--log-file', join(dir, 'server.log')]);
+  server = await spawnServer([
+    '--config',
+    join(dir, 'keys.json'),
+    '--log-file',
+    join(dir, 'server.log'),
+    '--state',
+    join(dir, 'state.db'),
+  ]);
 });
 afterAll(async () => {
   await server?.stop();
@@ -114,6 +121,34 @@ describe('sharded load across processes (execution segments)', () => {
     for (const p of parts) all.add(decodeHistogram(p.latency!.histogram));
     expect(all.totalCount).toBe(RATE * SECONDS);
     expect(m.latency?.clientMs).toEqual(percentilesMs(all));
+
+    // Latency over time merges by absolute time: the shards started together, so their intervals
+    // line up, and each merged interval holds every shard's answers in it.
+    type Series = {
+      intervalMs: number;
+      entries: Array<{ start: string; completed: number; requests: number }>;
+    };
+    const series = (r: Report) => r.latency!.intervals as Series;
+    const completedAt = (r: Report, start: string) =>
+      series(r).entries.find((e) => e.start === start)?.completed ?? 0;
+    const starts = [...new Set(parts.flatMap((p) => series(p).entries.map((e) => e.start)))].sort();
+    expect(series(m).intervalMs).toBe(1000);
+    expect(series(m).entries.map((e) => e.start)).toEqual(starts);
+    for (const start of starts)
+      expect(completedAt(m, start), start).toBe(parts.reduce((n, p) => n + completedAt(p, start), 0));
+    expect(series(m).entries.reduce((n, e) => n + e.completed, 0)).toBe(RATE * SECONDS);
+
+    // The merged run compares with the single-process run; one shard alone does not.
+    const singleFile = join(dir, 'single.json');
+    const mergedFile = join(dir, 'merged.json');
+    await writeFile(singleFile, single.stdout);
+    await writeFile(mergedFile, merged.stdout);
+    const whole = await cli(['diff', singleFile, mergedFile, '--format', 'json']);
+    expect([0, 1], whole.stderr).toContain(whole.code);
+    expect(JSON.parse(whole.stdout).incomparable).toEqual([]);
+    const part = await cli(['diff', singleFile, files[1]!]);
+    expect(part.code).toBe(2);
+    expect(part.stdout).toMatch(/the new run is shard 2\/3 of a sharded run: merge its shards/);
 
     // The merge exports the SLOs it judged as OpenSLO v1.
     const docs = parseAllDocuments(await readFile(slo, 'utf8')).map((d) => d.toJS() as { kind: string });

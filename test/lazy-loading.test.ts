@@ -122,6 +122,25 @@ describe('lazy loading of the CLI', () => {
     expect(bad.code).toBe(2);
   });
 
+  it('diff and --baseline load the comparison only when asked for', async () => {
+    const help = await loaded(['diff', '--help']);
+    expect(help.code).toBe(0);
+    expect(packages(help.modules).filter((p) => p !== 'commander')).toEqual([]);
+    const report = join(dir, 'baseline.json');
+    const run = await loaded([url, '--duration', '0', '--format', 'json', '--output', report]);
+    expect(run.modules.filter((m) => m.startsWith('dist/src/diff/'))).toEqual([]);
+    const diff = await loaded(['diff', report, report, '--format', 'json']);
+    expect(diff.code).toBe(0);
+    expect(diff.modules).toContain('dist/src/diff/diff-reports.js');
+    // Comparing two files runs nothing: no engine, no load phase, no watch.
+    expect(diff.modules.filter((m) => /^dist\/src\/(engine|probe|watch|export)\//.test(m))).toEqual([]);
+    expect(diff.modules).not.toContain('dist/src/load/run-load.js');
+    const compared = await loaded([url, '--duration', '0', '--format', 'json', '--baseline', report]);
+    expect(compared.code).not.toBeNull();
+    expect(compared.modules).toContain('dist/src/diff/diff-reports.js');
+    expect(compared.modules.filter((m) => m.startsWith('dist/src/watch/'))).toEqual([]);
+  });
+
   it('--openapi loads the OpenAPI parser', async () => {
     const spec = join(dir, 'openapi.json');
     await writeFile(

@@ -254,9 +254,9 @@ describe('load phase planning', () => {
     }
   });
 
-  it('the progress display is a subscriber that writes one updating line to stderr', async () => {
+  it('the progress display is a subscriber that writes one updating line to a terminal', async () => {
     const server = await startDelayServer(() => 1);
-    const stream = new PassThrough() as unknown as NodeJS.WriteStream;
+    const stream = Object.assign(new PassThrough(), { isTTY: true }) as unknown as NodeJS.WriteStream;
     let written = '';
     (stream as unknown as PassThrough).on('data', (d: Buffer) => (written += d.toString()));
     try {

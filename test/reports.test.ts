@@ -98,8 +98,13 @@ describe('junit', () => {
 describe('markdown and text', () => {
   it('text lists each flagged endpoint under its check', () => {
     const text = FORMATTERS.text(failing, { color: false });
-    expect(text).toMatch(/^ {2}✗ security\.fingerprint +\d+ of \d+ endpoints flagged$/m);
+    expect(text).toMatch(
+      /^ {2}✗ security\.fingerprint +\d+ of \d+ endpoints flagged: GET \/, GET \/healthz, /m,
+    );
     expect(text).toMatch(/^ {6}✗ .*X-Powered-By: Express/m);
+    // The fix and the docs link once per check, not once per endpoint.
+    expect(text.match(/docs: docs\/checks\.md#securityfingerprint/g)).toHaveLength(1);
+    expect(text).toMatch(/^ {6}fix: • Express: /m);
   });
 
   it('markdown lists failures first and has a table per category', () => {
@@ -112,7 +117,9 @@ describe('markdown and text', () => {
   it('text has one line per check, a verdict line, and colour only when asked', () => {
     const plain = FORMATTERS.text(report, { color: false });
     expect(plain).not.toMatch(/\u001b\[/);
-    expect(plain).toMatch(/^PASS {2}\d+ passed, 0 failed/m);
+    expect(plain).toMatch(
+      /^PASS {2}\d+ passed, 0 failed, \d+ warnings?, \d+ skipped checks; \d+ endpoint results: /m,
+    );
     expect(plain).toMatch(/p50 +p90 +p95 +p99 +p99\.9 +max/);
     expect(plain).toContain('distribution (client, corrected)');
     expect(FORMATTERS.text(report, { color: true })).toMatch(/\u001b\[/);

@@ -72,6 +72,14 @@ describe('Ctrl-C during the load phase', () => {
     // …and the requests in flight finished instead of being abandoned.
     expect(report.latency?.requests).toBe(stop!.sent);
     expect(report.latency?.transportErrors).toEqual({});
+    // Latency over time ends with the run: every answer is in an interval, and the series stops
+    // with the interruption instead of running on to the 60 s of the plan.
+    const series = report.latency?.intervals as {
+      intervalMs: number;
+      entries: Array<{ start: string; coveredMs: number; completed: number }>;
+    };
+    expect(series.entries.reduce((n, e) => n + e.completed, 0)).toBe(stop!.sent);
+    expect(series.entries.length).toBeLessThanOrEqual(Math.ceil(stop!.atMs / 1000) + 3);
     // Too little data for any pass: every slo verdict is inconclusive, naming the interruption.
     for (const c of slo(report)) expect(c.status, c.message).toBe('warn');
   }, 60_000);
@@ -107,6 +115,9 @@ describe('--abort-on-fail', () => {
     expect(aborted!.requests).toBeGreaterThanOrEqual(100);
     expect(aborted!.sent).toBeLessThan(3000);
     expect(report.latency?.requests).toBe(aborted!.sent);
+    const series = report.latency?.intervals as { entries: Array<{ completed: number; requests: number }> };
+    expect(series.entries.reduce((n, e) => n + e.completed, 0)).toBe(aborted!.sent);
+    expect(series.entries.reduce((n, e) => n + e.requests, 0)).toBe(aborted!.sent);
     expect(slo(report).find((c) => c.id === 'slo.latency.p95')?.status).toBe('fail');
     // A pass cannot rest on a cut-short run.
     expect(slo(report).every((c) => c.status !== 'pass')).toBe(true);

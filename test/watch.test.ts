@@ -78,6 +78,8 @@ describe('harden-check watch', () => {
       'GET /v1/forecast/summary',
       '--metrics-port',
       '0',
+      '--interval',
+      '2',
       '--format',
       'json',
     ]);
@@ -110,6 +112,10 @@ describe('harden-check watch', () => {
     // 0.75 req/s per endpoint for 5 s: bounded traffic, judged by the slo checks (too few for a pass).
     expect(report.latency?.requests).toBeGreaterThan(0);
     expect(report.latency?.requests).toBeLessThanOrEqual(8);
+    // Latency over time at --interval, as in a run: every answer in one interval by its arrival.
+    const series = report.latency?.intervals as { intervalMs: number; entries: Array<{ completed: number }> };
+    expect(series.intervalMs).toBe(2000);
+    expect(series.entries.reduce((n, e) => n + e.completed, 0)).toBe(report.latency?.requests);
     expect(report.checks.map((c) => c.id).sort()).toEqual([
       'slo.availability',
       'slo.error-rate',
@@ -143,5 +149,10 @@ describe('harden-check watch', () => {
       expect(await w.exited, args.join(' ')).toBe(2);
       expect(w.stderr()).toMatch(/^harden-check: |error: option/);
     }
+    const compared = watch(['--baseline', 'main.json']);
+    expect(await compared.exited).toBe(2);
+    expect(compared.stderr()).toMatch(
+      /^harden-check: watch: --baseline does not apply to watch \(compare its final report with harden-check diff\)/,
+    );
   }, 60_000);
 });

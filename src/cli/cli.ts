@@ -3,11 +3,13 @@ import { EXIT, HardenError } from '../errors.js';
 import { VERSION } from '../version.js';
 import type { CliIo } from './io.js';
 import {
+  addDiffOptions,
   addOutputOptions,
   addRunOptions,
   addSloOptions,
   addWatchOptions,
   type CliOptions,
+  type DiffCliOptions,
   type WatchOptions,
 } from './options.js';
 
@@ -24,6 +26,8 @@ Examples:
   $ harden-check https://staging.example.com --rate-limit-probe --checks ratelimit
   $ harden-check demo
   $ harden-check merge host-a.json host-b.json --format text
+  $ harden-check diff main.json pr.json --max-regression p99=20%
+  $ harden-check https://staging.example.com --baseline main.json --report markdown=harden.md
   $ harden-check https://api.example.com --rate 3000 --duration 60 --shard 2/3 --start-at 2026-05-01T12:00:00Z --format json --output s2.json
   $ harden-check watch https://api.example.com --for 30m --metrics-port 9464
 
@@ -70,6 +74,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (files: string[], o: CliOptions) => {
       const { runMerge } = await import('./commands/merge.js');
       code = await runMerge(files, o, io);
+    });
+
+  addDiffOptions(program.command('diff'))
+    .description(
+      'compare two JSON reports: checks that newly fail or warn, checks fixed, latency per percentile and endpoint (a regression must exceed its threshold and the sampling noise); exit 1 on a regression, 2 when the runs cannot be compared',
+    )
+    .argument('<old.json>', 'the baseline run')
+    .argument('<new.json>', 'the run to judge')
+    .action(async (oldFile: string, newFile: string, o: DiffCliOptions) => {
+      const { runDiffCommand } = await import('./commands/diff.js');
+      const result = await runDiffCommand(oldFile, newFile, o, io.cwd);
+      if (result.stdout !== undefined) io.stdout.write(result.stdout);
+      code = result.code;
     });
 
   addWatchOptions(program.command('watch'))

@@ -129,6 +129,11 @@ function addTargetOptions(cmd: Command): Command {
       integer('--connections', 1, 10_000),
     )
     .option('--requests <n>', 'closed model: total requests', integer('--requests', 1))
+    .option(
+      '--interval <s>',
+      'length of one interval of the latency-over-time series (default 1)',
+      number('--interval', 0.05, 3600),
+    )
     .option('--no-polite', 'do not limit the load to the advertised rate-limit budget')
     .option('--rate-limit-probe', 'actively spend one rate-limit budget to test enforcement (off by default)')
     .option(
@@ -141,6 +146,15 @@ function addTargetOptions(cmd: Command): Command {
     .option('--error-schema <file>', 'JSON Schema for error bodies (default: RFC 9457)')
     .option('--log-file <file>', "the target's log file, to check logs.redaction")
     .option('--log-command <cmd>', "a command that prints the target's recent log, to check logs.redaction")
+    .option(
+      '--baseline <report.json>',
+      'compare with a previous run (JSON report): new failures, fixes, latency regressions',
+    )
+    .option(
+      '--max-regression <pNN=X%>',
+      'with --baseline: how much a percentile may grow, e.g. p99=20% or p95=15ms (repeatable; default p50, p95, p99 = 20%)',
+      collect,
+    )
     .option('--quiet', 'text report: only flagged checks and the verdict; no progress or notices on stderr')
     .option('--debug', 'print stack traces of internal errors');
 }
@@ -154,6 +168,29 @@ export interface CliOptions extends Flags {
   quiet?: boolean;
   color: boolean;
   debug?: boolean;
+  baseline?: string;
+  maxRegression?: string[];
+}
+
+/** The options of `diff`. */
+export interface DiffCliOptions {
+  format: 'text' | 'json' | 'markdown';
+  output?: string;
+  maxRegression?: string[];
+}
+
+/** `harden-check diff OLD NEW`: output format and destination, and the regression thresholds. */
+export function addDiffOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'),
+    )
+    .option('--output <file>', 'write the comparison to a file instead of stdout')
+    .option(
+      '--max-regression <pNN=X%>',
+      'how much a percentile may grow, e.g. p99=20% or p95=15ms (repeatable; default p50, p95, p99 = 20%)',
+      collect,
+    );
 }
 
 /** The options of `watch` (src/watch). */

@@ -30,6 +30,7 @@ export interface ConfigFile {
     requests?: number;
     headers?: Record<string, string>;
     polite?: boolean;
+    interval?: number;
     abortOnFail?: boolean;
   };
   checks?: { categories?: Category[]; skip?: string[]; cacheable?: string[] };

@@ -16,6 +16,7 @@ export interface Flags {
   connections?: number;
   requests?: number;
   polite?: boolean;
+  interval?: number;
   rateLimitProbe?: boolean;
   waitForReset?: boolean;
   sourceAddress?: string[];

@@ -182,6 +182,7 @@ export async function resolveRunOptions(
       connections,
       requests: flags.requests ?? file.load?.requests,
       polite: flags.polite ?? file.load?.polite ?? true,
+      intervalSec: flags.interval ?? file.load?.interval ?? 1,
       abortOnFail: flags.abortOnFail ?? file.load?.abortOnFail ?? false,
       autoSize:
         connections === undefined &&

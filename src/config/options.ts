@@ -51,6 +51,8 @@ export interface RunOptions {
     connections: number | undefined;
     requests: number | undefined;
     polite: boolean;
+    /** Length of one interval of the latency-over-time series, seconds. */
+    intervalSec: number;
     /** End the load phase as soon as an SLO verdict is conclusively failed (src/load/abort.ts). */
     abortOnFail: boolean;
     /** No --duration/--requests given: the plan is sized by the sample rule of the enabled SLO checks. */

@@ -1,5 +1,6 @@
 import { CHECKS, RULES_VERSION } from '../checks/registry.js';
 import { OPENAPI_LOCATIONS } from '../config/options.js';
+import { checkAnchor } from '../report/check-docs.js';
 import { CATEGORY_TITLES } from '../report/group.js';
 import { CATEGORIES } from '../types.js';
 
@@ -21,7 +22,9 @@ export function renderChecksDoc(): string {
     '',
     '| id | category | severity | rule |',
     '|---|---|---|---|',
-    ...CHECKS.map((c) => `| [\`${c.id}\`](#${anchor(c.id)}) | ${c.category} | ${c.severity} | ${c.title} |`),
+    ...CHECKS.map(
+      (c) => `| [\`${c.id}\`](#${checkAnchor(c.id)}) | ${c.category} | ${c.severity} | ${c.title} |`,
+    ),
     '',
   ];
   for (const category of CATEGORIES) {
@@ -50,8 +53,4 @@ export function renderChecksDoc(): string {
     }
   }
   return out.join('\n');
-}
-
-function anchor(id: string): string {
-  return id.replace(/[^a-z0-9-]/g, '');
 }

@@ -215,6 +215,7 @@ export async function runLoadPhase(
     durationMs: durationSec * 1000,
     timeoutMs: options.timeoutMs,
     insecure: options.insecure,
+    intervalMs: options.load.intervalSec * 1000,
     ...(shard ? { segment: { index: shard.index, total: shard.total } } : {}),
   };
   const execution: LoadPhaseResult['execution'] = { plan: record };

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { type Dispatcher, Pool } from 'undici';
 import { classifyTransportError } from '../probe/classify-error.js';
 import { percentilesMs } from './histogram.js';
+import { IntervalRecorder } from './intervals.js';
 import { shardRequestCount } from './shard.js';
 import { createLoadStats, type EndpointStats, type LoadStats, recordOutcome } from './stats.js';
 
@@ -33,6 +34,8 @@ export interface LoadPlan {
   durationMs: number;
   timeoutMs: number;
   insecure: boolean;
+  /** Length of one interval of the latency-over-time series (default 1000 ms). */
+  intervalMs?: number;
 }
 
 /** One settled request, for observers beside the stats (watch windows, Prometheus metrics). */
@@ -157,18 +160,20 @@ class InFlight {
 
   private finish(errorKind: string | undefined): void {
     const end = performance.now();
-    this.runner.onOutcome?.(
-      this.target.label,
-      errorKind ? 0 : this.status,
-      errorKind,
-      (end - this.scheduledAt) * 1000,
+    const correctedUs = (end - this.scheduledAt) * 1000;
+    this.runner.intervals.settled(
+      this.scheduledAt,
+      end,
+      errorKind || this.status >= 500 ? 'error' : this.status === 429 ? 'rate-limited' : 'ok',
+      correctedUs,
     );
+    this.runner.onOutcome?.(this.target.label, errorKind ? 0 : this.status, errorKind, correctedUs);
     recordOutcome(
       this.runner.stats,
       this.target.stats,
       errorKind ? 0 : this.status,
       errorKind,
-      (end - this.scheduledAt) * 1000,
+      correctedUs,
       (end - this.sentAt) * 1000,
       this.serverMs,
     );
@@ -179,6 +184,8 @@ class InFlight {
 export class LoadRunner extends EventEmitter {
   readonly stats: LoadStats;
   readonly timeoutMs: number;
+  /** Latency over time: one histogram and counts per interval (src/load/intervals.ts). */
+  readonly intervals: IntervalRecorder;
   private readonly pool: Pool;
   private readonly sequence: number[];
   private readonly targets: PreparedTarget[];
@@ -204,6 +211,7 @@ export class LoadRunner extends EventEmitter {
       plan.targets.map((t) => t.label),
     );
     this.timeoutMs = plan.timeoutMs;
+    this.intervals = new IntervalRecorder(plan.intervalMs);
     this.sequence = weightedSequence(plan.targets.map((t) => t.weight));
     this.targets = plan.targets.map((t) => ({
       label: t.label,
@@ -237,6 +245,7 @@ export class LoadRunner extends EventEmitter {
       clearInterval(ticker);
       clearTimeout(this.abandonTimer);
       s.endedAt = performance.now();
+      s.intervals = this.intervals.finish(s.startedAt, s.endedAt);
       await this.pool.close().catch(() => undefined);
     }
     this.emit('done', s);
@@ -288,9 +297,10 @@ export class LoadRunner extends EventEmitter {
    * queued behind busy connections shows in the corrected latency but not in the uncorrected one
    * (wrk2's split).
    */
-  private fire(index: number, scheduledAt: number): void {
+  private fire(index: number, scheduledAt: number, lagUs = 0): void {
     const target = this.targets[this.sequence[index % this.sequence.length]!]!;
     this.stats.sent++;
+    this.intervals.dispatched(scheduledAt, lagUs);
     this.inFlight++;
     this.pool.dispatch(
       target.options,
@@ -335,8 +345,9 @@ export class LoadRunner extends EventEmitter {
         const now = performance.now();
         while (!done() && t0 + i * interval <= now) {
           const due = t0 + i * interval;
-          s.lag.recordValue(Math.max(1, Math.round((now - due) * 1000)));
-          this.fire(first + i * stride, due);
+          const lagUs = Math.max(1, Math.round((now - due) * 1000));
+          s.lag.recordValue(lagUs);
+          this.fire(first + i * stride, due, lagUs);
           i++;
         }
         // Schedule from t0 + i·interval, never from "now": timers may fire late, but the plan does not drift.

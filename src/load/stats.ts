@@ -1,4 +1,5 @@
 import { createHistogram, type Histogram, recordMicros } from './histogram.js';
+import type { IntervalSeries } from './intervals.js';
 
 /** Per-endpoint counters of one load run. */
 export interface EndpointStats {
@@ -36,6 +37,8 @@ export interface LoadStats {
   errors: number;
   successes: number;
   endpoints: Map<string, EndpointStats>;
+  /** Latency over time, set when the run ends. */
+  intervals?: IntervalSeries;
 }
 
 export function createLoadStats(

@@ -46,6 +46,7 @@ export function summarizeLoad(s: LoadStats, politeNote: string | undefined): Lat
     clientLagMs: { p99: percentilesMs(s.lag).p99, max: percentilesMs(s.lag).max },
     ...(politeNote ? { politeNote } : {}),
     endpoints,
+    ...(s.intervals ? { intervals: s.intervals } : {}),
   };
 }
 

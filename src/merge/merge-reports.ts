@@ -2,6 +2,7 @@ import type { CheckContext } from '../checks/define.js';
 import { toResults } from '../checks/define.js';
 import { RULES_VERSION } from '../checks/registry.js';
 import { SLO_CHECKS } from '../checks/slo.js';
+import { markCutShort } from '../engine/execution-report.js';
 import { decideVerdict, summarize } from '../engine/verdict.js';
 import {
   createHistogram,
@@ -10,10 +11,11 @@ import {
   type Histogram,
   percentilesMs,
 } from '../load/histogram.js';
-import { markCutShort } from '../engine/execution-report.js';
+import type { IntervalSeries } from '../load/intervals.js';
 import { evidenceFromSummary } from '../load/summarize.js';
 import type { CheckResult, LatencySummary, Report, SloTargets } from '../types.js';
 import { VERSION } from '../version.js';
+import { mergeIntervals } from './merge-intervals.js';
 import { mergeExecution } from './shards.js';
 
 function addInto(target: Histogram, base64: string | undefined): void {
@@ -60,6 +62,9 @@ export function mergeLatency(sections: LatencySummary[]): LatencySummary {
   const sum = (k: 'requests' | 'errors' | 'rateLimited') => sections.reduce((a, s) => a + s[k], 0);
   const lags = sections.map((s) => (s.clientLagMs ?? { p99: 0, max: 0 }) as { p99: number; max: number });
   const notes = sections.map((s) => s.politeNote).filter((n): n is string => typeof n === 'string');
+  const intervals = mergeIntervals(
+    sections.map((s) => s.intervals as IntervalSeries | undefined).filter((i) => i !== undefined),
+  );
   return {
     requests: sum('requests'),
     errors: sum('errors'),
@@ -83,6 +88,7 @@ export function mergeLatency(sections: LatencySummary[]): LatencySummary {
     clientLagMs: { p99: Math.max(0, ...lags.map((l) => l.p99)), max: Math.max(0, ...lags.map((l) => l.max)) },
     ...(notes.length ? { politeNote: notes[0] } : {}),
     mergedFrom: sections.length,
+    ...(intervals ? { intervals } : {}),
     endpoints: Object.fromEntries(
       [...endpoints].map(([label, m]) => [
         label,

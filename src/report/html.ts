@@ -1,102 +1,109 @@
 import type { Report } from '../types.js';
-import { percentileCurve } from './distribution.js';
-import { byCategory, CATEGORY_TITLES } from './group.js';
-import { percentileRows } from './latency-table.js';
+import { spectrumSvg, timelineSvg } from './html-charts.js';
+import { executionLines } from './execution-lines.js';
+import { baselineHtml, esc, failuresHtml, passingHtml, tilesHtml } from './html-parts.js';
+import { clockTime, intervalPoints, intervalSeries } from './intervals-view.js';
+import { percentileRows, serverResolutionNote } from './latency-table.js';
 import { runNotes } from './run-notes.js';
 
-const esc = (s: string): string => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const CSS = `
+:root{--fg:#1b1f24;--muted:#57606a;--bg:#fff;--panel:#f6f8fa;--line:#d0d7de;--pass:#1a7f37;--pass-bg:#dafbe1;--fail:#cf222e;--fail-bg:#ffebe9;--warn:#9a6700;--warn-bg:#fff8c5;--skip:#6e7781;--c1:#0969da;--c2:#8250df;--c3:#bf3989;--base:#8c959f;--rps:#54aeff;--lim:#d4a72c}
+@media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#8d96a0;--bg:#0d1117;--panel:#161b22;--line:#30363d;--pass:#3fb950;--pass-bg:#12261e;--fail:#f85149;--fail-bg:#2d1517;--warn:#d29922;--warn-bg:#2b2111;--skip:#8d96a0;--c1:#4493f8;--c2:#ab7df8;--c3:#f778ba;--base:#6e7681;--rps:#1f6feb;--lim:#bb8009}}
+*{box-sizing:border-box}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:var(--fg);background:var(--bg)}
+main{max-width:1240px;margin:0 auto;padding:1.25rem 1rem 3rem}
+h1{font-size:1.35rem;margin:0 0 .25rem;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}
+h2{font-size:1.1rem;margin:2rem 0 .75rem;border-bottom:1px solid var(--line);padding-bottom:.3rem}
+h3{font-size:1rem;margin:0 0 .35rem}h4{font-size:.85rem;margin:.6rem 0 .2rem;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
+code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+a{color:var(--c1)}.quiet{color:var(--muted)}.count{color:var(--muted);font-weight:400}
+.meta{color:var(--muted);margin:0;overflow-wrap:anywhere}.target{font-weight:600;color:var(--fg)}
+.note{color:var(--muted);margin:.4rem 0 0;overflow-wrap:anywhere}.note.error{color:var(--fail);font-weight:600}
+.badge{display:inline-block;font-size:.75rem;font-weight:700;padding:.05rem .45rem;border-radius:999px;text-transform:uppercase;letter-spacing:.03em;white-space:nowrap}
+.badge.pass{background:var(--pass-bg);color:var(--pass)}.badge.fail{background:var(--fail-bg);color:var(--fail)}.badge.warn{background:var(--warn-bg);color:var(--warn)}.badge.skip{background:var(--panel);color:var(--skip)}
+#verdict{font-size:1rem;padding:.15rem .7rem}
+.tiles{list-style:none;padding:0;margin:1rem 0 0;display:grid;grid-template-columns:repeat(auto-fill,minmax(170px,1fr));gap:.5rem}
+.tile{border:1px solid var(--line);border-left:5px solid var(--skip);border-radius:6px;padding:.45rem .6rem;background:var(--panel);display:flex;flex-direction:column}
+.tile.pass{border-left-color:var(--pass)}.tile.fail{border-left-color:var(--fail)}.tile.warn{border-left-color:var(--warn)}
+.tile-title{font-weight:600}.tile-counts{font-size:.85rem;color:var(--muted)}.tile-counts span{white-space:nowrap}
+.finding{border:1px solid var(--line);border-left:5px solid var(--fail);border-radius:6px;padding:.7rem .85rem;margin:0 0 .75rem;break-inside:avoid}
+.finding.warn{border-left-color:var(--warn)}.finding .where{margin:.1rem 0 .3rem}
+.findings{margin:.2rem 0;padding-left:1.2rem}.findings li{overflow-wrap:anywhere}
+.fix{background:var(--panel);border-radius:4px;padding:.1rem .7rem .3rem;margin-top:.5rem}.fix ul{margin:.2rem 0;padding-left:1.1rem}
+.docs{margin:.4rem 0 0;font-size:.85rem}
+.passing{list-style:none;padding:0;margin:0;border:1px solid var(--line);border-radius:6px}
+.passing>li{display:flex;gap:.6rem;align-items:baseline;padding:.35rem .6rem;border-top:1px solid var(--line)}.passing>li:first-child{border-top:0}
+.passing details,.passing .row{flex:1;min-width:0}.passing summary{cursor:pointer}.passing ul{margin:.3rem 0;padding-left:1.1rem;font-size:.9rem}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,420px),1fr));gap:1rem;margin:1rem 0}
+figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:.6rem;break-inside:avoid}figcaption{font-weight:600;margin-bottom:.3rem}figure p{margin:.3rem 0 0;font-size:.85rem}
+svg.chart{width:100%;height:auto;display:block}
+svg text{font-size:12px;fill:var(--muted);font-family:system-ui,sans-serif}svg text.panel{fill:var(--fg)}
+svg .grid{stroke:var(--line);stroke-width:.6}svg .grid.minor{stroke-dasharray:2 3}svg .axis{stroke:var(--muted);stroke-width:.8}
+svg .curve{fill:none;stroke-width:2;stroke-linejoin:round}
+svg .corrected{stroke:var(--c1)}svg .uncorrected{stroke:var(--c2);stroke-dasharray:5 3}svg .baseline{stroke:var(--base);stroke-dasharray:2 3}
+svg .p99{stroke:var(--c3)}svg .p50{stroke:var(--c2)}
+svg .slo line{stroke:var(--fail);stroke-dasharray:6 4;stroke-width:1.2}svg .slo text{fill:var(--fail);font-size:11px}
+svg .area.max{fill:var(--c1);opacity:.18;stroke:none}svg .rps{fill:var(--rps)}svg .err{fill:var(--fail)}svg .limited{fill:var(--lim)}svg .quiet{fill:var(--muted)}
+.scroll{overflow-x:auto}table{border-collapse:collapse;margin:.5rem 0;font-variant-numeric:tabular-nums}
+td,th{border-bottom:1px solid var(--line);padding:.25rem .55rem;text-align:right;white-space:nowrap}td:first-child,th:first-child{text-align:left}
+tr.fail td{color:var(--fail);font-weight:600}
+@media (max-width:520px){svg text{font-size:17px}svg .slo text{font-size:15px}body{font-size:14px}main{padding:.8rem .6rem 2rem}.tiles{grid-template-columns:1fr 1fr}.tile-counts{font-size:.8rem}.passing>li{flex-wrap:wrap}}
+@media print{main{max-width:none;padding:0}a{color:inherit}.charts{display:block}figure{margin-bottom:1rem}details>summary{list-style:none}}
+`;
 
-/**
- * HDR percentile-distribution chart as inline SVG: x is the percentile on the usual log scale
- * (1 / (1 − p)), y the latency in ms. Built from the histogram, so it needs no script or network.
- */
-export function percentileSvg(histogram: string, title: string): string {
-  const points = percentileCurve(histogram).filter((p) => p.percentile < 100);
-  if (points.length === 0) return '';
-  const W = 640;
-  const H = 260;
-  const pad = { l: 60, r: 20, t: 24, b: 40 };
-  const xOf = (p: number) => Math.log10(1 / (1 - p / 100));
-  const xMax = xOf(99.99);
-  const yMax = Math.max(...points.map((p) => p.ms), 0.001) * 1.1;
-  const sx = (p: number) => pad.l + (xOf(p) / xMax) * (W - pad.l - pad.r);
-  const sy = (ms: number) => H - pad.b - (ms / yMax) * (H - pad.t - pad.b);
-  const path = points
-    .map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.percentile).toFixed(1)},${sy(p.ms).toFixed(1)}`)
-    .join(' ');
-  const ticks = [0, 90, 99, 99.9, 99.99]
-    .map(
-      (p) =>
-        `<line x1="${sx(p)}" x2="${sx(p)}" y1="${pad.t}" y2="${H - pad.b}" class="grid"/><text x="${sx(p)}" y="${H - pad.b + 16}" text-anchor="middle">${p}%</text>`,
-    )
-    .join('');
-  const yTicks = [0, 0.25, 0.5, 0.75, 1]
-    .map(
-      (f) =>
-        `<text x="${pad.l - 6}" y="${sy(yMax * f) + 4}" text-anchor="end">${(yMax * f).toFixed(yMax < 10 ? 2 : 0)}</text>`,
-    )
-    .join('');
-  const dots = points
-    .map(
-      (p) =>
-        `<circle cx="${sx(p.percentile).toFixed(1)}" cy="${sy(p.ms).toFixed(1)}" r="3"><title>p${p.percentile}: ${p.ms.toFixed(3)} ms</title></circle>`,
-    )
-    .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(title)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" id="latency-chart">
-<text x="${pad.l}" y="16" class="title">${esc(title)}</text>${ticks}${yTicks}
-<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">ms</text>
-<path d="${path}" class="curve"/>${dots}</svg>`;
-}
-
-/** A self-contained HTML report: no scripts, fonts or images from the network. */
-export function formatHtml(report: Report): string {
-  const s = report.summary;
-  const rows = byCategory(report.checks)
-    .map(([category, results]) => {
-      const body = results
-        .map(
-          (r) =>
-            `<tr class="${r.status}"><td class="status">${r.status}</td><td><code>${esc(r.id)}</code></td><td>${esc(r.endpoint ?? '')}</td><td>${esc(r.message)}</td></tr>`,
-        )
-        .join('\n');
-      return `<tbody><tr class="category"><th colspan="4">${esc(CATEGORY_TITLES[category])}</th></tr>\n${body}</tbody>`;
-    })
-    .join('\n');
+/** The latency section: numbers, the percentile spectrum and the latency-over-time chart. */
+function latencyHtml(report: Report): string {
   const l = report.latency;
-  const latency = l
-    ? `<section id="latency"><h2>Latency</h2>
-<p>${l.requests} requests, ${l.throughputRps} req/s${typeof l.requestedRps === 'number' ? ` (requested ${l.requestedRps})` : ''}, ${l.errors} errors, ${l.rateLimited} rate-limited.</p>
-<table class="pct"><thead><tr><th></th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr></thead><tbody>
+  if (!l) return '';
+  const curves = [{ label: 'corrected', cls: 'corrected', histogram: l.histogram }];
+  if (typeof l.uncorrectedHistogram === 'string')
+    curves.push({ label: 'uncorrected', cls: 'uncorrected', histogram: l.uncorrectedHistogram });
+  if (report.baseline?.oldHistogram)
+    curves.push({ label: 'baseline', cls: 'baseline', histogram: report.baseline.oldHistogram });
+  const series = intervalSeries(l);
+  const points = series ? intervalPoints(series) : [];
+  const resolution = serverResolutionNote(l);
+  const timeline = series
+    ? `<figure><figcaption>Latency over time</figcaption>${timelineSvg(points, series.intervalMs, report.slo.p99Ms)}<p class="quiet">${points.length} intervals of ${series.intervalMs / 1000} s from ${clockTime(points[0]!.startMs)} UTC; latency by the interval a request was due in, throughput and errors by when the answer arrived.</p></figure>`
+    : '';
+  return `<section id="latency"><h2>Latency</h2>
+<p>${l.requests} requests, ${l.throughputRps} req/s${typeof l.requestedRps === 'number' ? ` (requested ${l.requestedRps})` : ''}, ${l.errors} errors, ${l.rateLimited} rate-limited (429).</p>
+<div class="scroll"><table class="pct"><thead><tr><th></th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th><th>max</th></tr></thead><tbody>
 ${percentileRows(l)
   .map((r) => `<tr><th>${esc(r.label)}</th>${r.values.map((v) => `<td>${esc(v)}</td>`).join('')}</tr>`)
   .join('\n')}
-</tbody></table>
-${percentileSvg(l.histogram, 'Client latency by percentile (coordinated-omission corrected)')}</section>`
-    : '';
+</tbody></table></div>${resolution ? `<p class="quiet">${esc(resolution)}.</p>` : ''}
+<div class="charts"><figure><figcaption>Latency by percentile</figcaption>${spectrumSvg(curves, report.slo)}<p class="quiet">Corrected latency counts from each request's scheduled send time (no coordinated omission); uncorrected is the service time. Dashed red: the SLO targets.</p></figure>
+${timeline}</div></section>`;
+}
+
+/**
+ * A self-contained HTML report (no script, font or image from anywhere): verdict, target and rule
+ * set with one tile per category first; failures and warnings next, each once with its fix; the
+ * latency charts as static SVG; passing checks folded to one row per id.
+ */
+export function formatHtml(report: Report): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>harden-check: ${esc(report.verdict)} — ${esc(report.target)}</title>
-<style>
-body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24}
-h1{font-size:1.4rem}.verdict{font-weight:700;padding:.1rem .5rem;border-radius:4px}
-.verdict.pass{background:#dafbe1;color:#116329}.verdict.fail,.verdict.error{background:#ffebe9;color:#a40e26}p.note{color:#57606a}p.note.error{color:#a40e26;font-weight:600}
-table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border-bottom:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
-tr.category th{background:#f6f8fa}td.status{font-weight:600;text-transform:uppercase;font-size:.8rem}
-tr.pass td.status{color:#1a7f37}tr.fail td.status{color:#cf222e}tr.warn td.status{color:#9a6700}tr.skip td.status{color:#6e7781}
-table.pct{width:auto}table.pct td{text-align:right;font-variant-numeric:tabular-nums}
-svg .curve{fill:none;stroke:#0969da;stroke-width:2}svg circle{fill:#0969da}svg .grid{stroke:#d0d7de}svg text{font-size:11px;fill:#57606a}svg .title{font-size:13px;fill:#1b1f24}
-</style></head><body>
-<h1>harden-check <span class="verdict ${report.verdict}" id="verdict">${report.verdict.toUpperCase()}</span></h1>
-<p><strong>${esc(report.target)}</strong> — ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped. Rules ${esc(report.rulesVersion)}, harden-check ${esc(report.version)}, ${esc(report.startedAt)}.</p>
+<style>${CSS}</style></head><body><main>
+<header><h1>harden-check <span class="badge ${report.verdict === 'pass' ? 'pass' : 'fail'}" id="verdict">${esc(report.verdict.toUpperCase())}</span></h1>
+<p class="meta"><span class="target">${esc(report.target)}</span></p>
+<p class="meta">rules ${esc(report.rulesVersion)} · harden-check ${esc(report.version)} · ${esc(report.startedAt)} · ${(report.durationMs / 1000).toFixed(1)} s</p>
 ${runNotes(report)
   .map((n) => `<p class="note${report.verdict === 'error' ? ' error' : ''}">${esc(n)}</p>`)
   .join('\n')}
-<table id="checks"><thead><tr><th>status</th><th>check</th><th>endpoint</th><th>message</th></tr></thead>
-${rows}
-</table>
-${latency}
-</body></html>
+${executionLines(report)
+  .map((n) => `<p class="note run">${esc(n)}</p>`)
+  .join('\n')}
+<ul class="tiles" id="tiles">${tilesHtml(report.checks)}</ul></header>
+${failuresHtml(report.checks)}
+${report.baseline ? baselineHtml(report.baseline) : ''}
+${latencyHtml(report)}
+${passingHtml(report.checks)}
+</main></body></html>
 `;
 }

@@ -1,4 +1,5 @@
 import type { Report } from '../types.js';
+import { checkDocsLink, checkFix } from './check-docs.js';
 import { byCategory } from './group.js';
 
 const XML_ESCAPES: Record<string, string> = {
@@ -18,7 +19,8 @@ export function escapeXml(text: string): string {
 
 /**
  * JUnit XML as GitLab, Jenkins and GitHub test reporters read it: one testsuite per category, one
- * testcase per check result; fail → <failure>, skip → <skipped>, warn → passing with <system-out>.
+ * testcase per check result (rule × endpoint, RULES OUT-1), in check-id order; fail → <failure>
+ * with the fix and docs link, skip → <skipped>, warn → passing with <system-out>.
  */
 export function formatJunit(report: Report): string {
   const seconds = (report.durationMs / 1000).toFixed(3);
@@ -29,7 +31,12 @@ export function formatJunit(report: Report): string {
     const cases = results.map((r) => {
       const name = escapeXml(r.endpoint ? `${r.id} [${r.endpoint}]` : r.id);
       const msg = escapeXml(r.message);
-      const details = escapeXml(JSON.stringify({ expected: r.expected, actual: r.actual }));
+      const details = escapeXml(
+        [
+          JSON.stringify({ expected: r.expected, actual: r.actual }),
+          ...(r.status === 'fail' ? [`Fix:\n${checkFix(r.id) ?? ''}`, `Docs: ${checkDocsLink(r.id)}`] : []),
+        ].join('\n'),
+      );
       const inner =
         r.status === 'fail'
           ? `<failure message="${msg}" type="${escapeXml(r.id)}">${details}</failure>`

@@ -16,6 +16,20 @@ export function percentileRows(l: LatencySummary): Array<{ label: string; values
   if (uncorrected)
     rows.push({ label: 'client, uncorrected', values: KEYS.map((k) => fmtMs(uncorrected[k])) });
   if (l.serverMs)
-    rows.push({ label: 'server (X-Latency-MS)', values: KEYS.map((k) => fmtMs(l.serverMs![k])) });
+    rows.push({ label: 'server (X-Latency-MS)', values: KEYS.map((k) => fmtWholeMs(l.serverMs![k])) });
   return rows;
+}
+
+/** X-Latency-MS carries whole milliseconds: shown as whole milliseconds, not as 0.000 ms. */
+export function fmtWholeMs(ms: number): string {
+  return `${Math.round(ms).toLocaleString('en-US')} ms`;
+}
+
+/**
+ * A note when the server's whole-millisecond X-Latency-MS hides sub-millisecond latency: at least
+ * half of its values read 0 ms, while the client saw the requests take under a millisecond.
+ */
+export function serverResolutionNote(l: LatencySummary): string | undefined {
+  if (!l.serverMs || l.requests === 0 || Math.round(l.serverMs.p50) > 0) return undefined;
+  return 'X-Latency-MS counts whole milliseconds: a request served in under 1 ms reads 0 ms, so the server row cannot show sub-millisecond latency';
 }

@@ -1,33 +1,39 @@
 import { Chalk } from 'chalk';
-import type { CheckResult, Report, Status } from '../types.js';
+import { formatDiffText } from '../diff/format-diff.js';
+import type { Report, Status } from '../types.js';
 import type { FormatOptions } from './formats.js';
 import { logBuckets } from './distribution.js';
+import { checkDocsLink, checkFix } from './check-docs.js';
 import { executionLines } from './execution-lines.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
+import { describeCounts, flaggedEndpoints, groupById } from './group-by-id.js';
+import { clockTime, intervalPoints, intervalSeries } from './intervals-view.js';
+import { sparkline } from './sparkline.js';
 import { LAG_MAX_LIMIT_MS, LAG_P99_LIMIT_MS } from '../load/summarize.js';
-import { fmtMs, percentileRows } from './latency-table.js';
+import { fmtMs, percentileRows, serverResolutionNote } from './latency-table.js';
 import { runNotes } from './run-notes.js';
 
 const SYMBOL = { pass: '✓', fail: '✗', warn: '!', skip: '-' } as const;
 
 /** Target-supplied text must not drive the terminal: control characters are shown, not sent. */
 const printable = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
-const RANK = { fail: 3, warn: 2, pass: 1, skip: 0 } as const;
 
-function byId(results: readonly CheckResult[]): Map<string, CheckResult[]> {
-  const map = new Map<string, CheckResult[]>();
-  for (const r of results) map.set(r.id, [...(map.get(r.id) ?? []), r]);
-  return map;
-}
-
-/** The status a check shows on its one line: the worst of its results (a lone skip stays skip). */
-function worstStatus(results: readonly CheckResult[]): Status {
-  return results.reduce<Status>((w, r) => (RANK[r.status] > RANK[w] ? r.status : w), 'skip');
+/** The fix of a flagged check, once, as indented lines without markdown code ticks. */
+function fixLines(id: string, c: InstanceType<typeof Chalk>): string[] {
+  const fix = checkFix(id);
+  const lines = (fix ?? '').split('\n').filter((l) => l.trim() !== '');
+  return [
+    ...lines.map(
+      (l, i) => `      ${c.dim(i === 0 ? 'fix:' : '    ')} ${l.replace(/`/g, '').replace(/^- /, '• ')}`,
+    ),
+    `      ${c.dim('docs:')} ${checkDocsLink(id)}`,
+  ];
 }
 
 /**
- * The default terminal report: grouped by category, one line per check (its worst result; flagged
- * endpoints listed under it), then latency, then the verdict.
+ * The default terminal report: grouped by category, one line per check id (its worst result;
+ * flagged endpoints named on it and their findings under it, then the fix once and the docs
+ * link), then latency with its course over time, then the verdict.
  */
 export function formatText(report: Report, options: FormatOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
@@ -43,20 +49,25 @@ export function formatText(report: Report, options: FormatOptions): string {
   const idWidth = Math.max(0, ...report.checks.map((r) => r.id.length));
   for (const [category, results] of byCategory(report.checks)) {
     out.push(c.bold(CATEGORY_TITLES[category]));
-    for (const [id, rs] of byId(results)) {
-      const worst = worstStatus(rs);
-      const flagged = rs.filter((r) => r.status === 'fail' || r.status === 'warn');
+    for (const g of groupById(results)) {
+      const rs = g.results;
+      const worst = g.status;
+      const noun = rs[0]!.endpoint ? 'endpoints' : 'results';
       let summary: string;
       if (rs.length === 1) summary = rs[0]!.message;
-      else if (flagged.length === 0 && rs.every((r) => r.status === worst))
-        summary = `${rs.length} ${rs[0]!.endpoint ? 'endpoints' : 'results'}: all ${worst}`;
-      else summary = `${flagged.length} of ${rs.length} ${rs[0]!.endpoint ? 'endpoints' : 'results'} flagged`;
+      else if (g.flagged.length === 0 && rs.every((r) => r.status === worst))
+        summary = `${rs.length} ${noun}: all ${worst}`;
+      else {
+        const where = flaggedEndpoints(g);
+        summary = `${g.flagged.length} of ${rs.length} ${noun} flagged${where.length ? `: ${where.join(', ')}` : ''}`;
+      }
       out.push(
-        `  ${paint[worst](SYMBOL[worst])} ${c.bold(id.padEnd(idWidth))}  ${worst === 'skip' ? c.gray(printable(summary)) : printable(summary)}`,
+        `  ${paint[worst](SYMBOL[worst])} ${c.bold(g.id.padEnd(idWidth))}  ${worst === 'skip' ? c.gray(printable(summary)) : printable(summary)}`,
       );
       if (rs.length > 1)
-        for (const r of flagged)
+        for (const r of g.flagged)
           out.push(`      ${paint[r.status](SYMBOL[r.status])} ${printable(r.message)}`);
+      if (worst === 'fail' || worst === 'warn') out.push(...fixLines(g.id, c));
     }
     out.push('');
   }
@@ -85,6 +96,8 @@ export function formatText(report: Report, options: FormatOptions): string {
       `  ${cells.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ')}`;
     out.push(c.dim(line(header)));
     for (const r of rows) out.push(line(r));
+    const resolution = serverResolutionNote(l);
+    if (resolution) out.push(c.dim(`  ${resolution}`));
     const buckets = logBuckets(l.histogram);
     const peak = Math.max(1, ...buckets.map((b) => b.count));
     if (buckets.length > 0) {
@@ -93,6 +106,21 @@ export function formatText(report: Report, options: FormatOptions): string {
         const bar = '█'.repeat(Math.round((b.count / peak) * 30));
         out.push(`  ${`${fmtMs(b.fromMs)} – ${fmtMs(b.toMs)}`.padStart(24)} ${c.cyan(bar)} ${b.count}`);
       }
+    }
+    const series = intervalSeries(l);
+    if (series) {
+      const points = intervalPoints(series);
+      const p99 = points.map((p) => p.p99);
+      const rps = points.map((p) => p.rps);
+      const worst = points.reduce((a, b) => (b.p99 > a.p99 ? b : a));
+      out.push(
+        '',
+        c.dim(
+          `  over time (${points.length} intervals of ${series.intervalMs / 1000} s, from ${clockTime(points[0]!.startMs)} UTC)`,
+        ),
+        `  ${'p99'.padEnd(10)} ${c.cyan(sparkline(p99, 60, 'max'))}  peak ${fmtMs(worst.p99)} at +${worst.offsetSec} s`,
+        `  ${'req/s'.padEnd(10)} ${c.cyan(sparkline(rps, 60, 'mean'))}  ${Math.round(Math.min(...rps))}–${Math.round(Math.max(...rps))} req/s`,
+      );
     }
     const lag = l.clientLagMs as { p99: number; max: number } | undefined;
     if (lag && l.model !== 'closed') {
@@ -106,11 +134,9 @@ export function formatText(report: Report, options: FormatOptions): string {
   }
   const run = executionLines(report);
   if (run.length > 0) out.push(c.bold('Run'), ...run.map((line) => `  ${printable(line)}`), '');
-  const s = report.summary;
+  if (report.baseline) out.push(...formatDiffText(report.baseline).trimEnd().split('\n').map(printable), '');
   const verdict = verdictWord(report, c);
-  out.push(
-    `${verdict}  ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped in ${(report.durationMs / 1000).toFixed(1)} s`,
-  );
+  out.push(`${verdict}  ${describeCounts(report.checks)} in ${(report.durationMs / 1000).toFixed(1)} s`);
   return `${out.join('\n')}\n`;
 }
 
@@ -119,20 +145,21 @@ function verdictWord(report: Report, c: InstanceType<typeof Chalk>): string {
   return report.verdict === 'pass' ? c.green.bold('PASS') : c.red.bold('FAIL');
 }
 
-/** `--quiet`: one line per flagged result, then the verdict; nothing when all is well but the verdict. */
+/** `--quiet`: one line per flagged check id with its endpoints, then the verdict (after the reason of an error). */
 function formatQuiet(
   report: Report,
   c: InstanceType<typeof Chalk>,
   paint: Record<Status, (s: string) => string>,
 ): string {
-  const lines = report.checks
-    .filter((r) => r.status === 'fail' || r.status === 'warn')
-    .map((r) => `${paint[r.status](SYMBOL[r.status])} ${r.id}  ${printable(r.message)}`);
-  const s = report.summary;
+  const lines = groupById(report.checks)
+    .filter((g) => g.status === 'fail' || g.status === 'warn')
+    .map((g) => {
+      const where = flaggedEndpoints(g);
+      const what = where.length > 0 ? where.join(', ') : g.flagged[0]!.message;
+      return `${paint[g.status](SYMBOL[g.status])} ${g.id}  ${printable(what)}  (${checkDocsLink(g.id)})`;
+    });
   if (report.verdict === 'error') lines.unshift(...runNotes(report).map(printable));
   const verdict = verdictWord(report, c);
-  lines.push(
-    `${verdict}  ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings, ${s.skip} skipped — ${report.target}`,
-  );
+  lines.push(`${verdict}  ${describeCounts(report.checks)} — ${printable(report.target)}`);
   return `${lines.join('\n')}\n`;
 }

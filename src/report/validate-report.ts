@@ -10,6 +10,7 @@ export function validateReport(doc: unknown): string | undefined {
   if (!validator) {
     const ajv = new Ajv({ allErrors: false, strict: false });
     addFormats(ajv);
+    ajv.addSchema(readShippedSchema('diff.schema.json'));
     validator = ajv.compile(readShippedSchema('report.schema.json'));
   }
   if (validator(doc)) return undefined;

@@ -99,6 +99,7 @@ export async function runWatch(options: RunOptions, settings: WatchSettings): Pr
     durationMs: (forSec ?? 0) * 1000,
     timeoutMs: options.timeoutMs,
     insecure: options.insecure,
+    intervalMs: options.load.intervalSec * 1000,
   });
   runner.onOutcome = (endpoint, status, errorKind, correctedUs) => {
     recorder.record(endpoint, status, correctedUs);

@@ -28,6 +28,8 @@ export function flagsOf(o: CliOptions): Flags {
     quiet: _q,
     color: _c,
     debug: _d,
+    baseline: _b,
+    maxRegression: _m,
     ...flags
   } = o as CliOptions & { polite?: boolean };
   return flags;
@@ -51,7 +53,11 @@ export async function runCheck(
     flags.duration ??= 3;
   }
   const options = await resolveRunOptions(target, flags, io.cwd, io.env);
+  const compare = o.baseline
+    ? await (await import('./diff.js')).prepareBaseline(o.baseline, o.maxRegression, io.cwd)
+    : undefined;
   const notices = !o.quiet;
+  let stopProgress: (() => void) | undefined;
   const startedAt = new Date();
   const t0 = performance.now();
   const interrupt = listenForInterrupt(io.signals, (name) =>
@@ -68,8 +74,9 @@ export async function runCheck(
         ...(notices ? { onNotice: (line: string) => io.stderr.write(`${line}\n`) } : {}),
       },
       {
-        onLoadStart: (runner) =>
-          notices && io.stderr.isTTY && attachProgress(runner, io.stderr as NodeJS.WriteStream),
+        onLoadStart: (runner) => {
+          if (notices) stopProgress = attachProgress(runner, io.stderr);
+        },
       },
     );
   } catch (err) {
@@ -81,7 +88,9 @@ export async function runCheck(
     await emitReport(failed, plan, o, io, filesOnly);
     throw err;
   } finally {
+    stopProgress?.();
     interrupt.dispose();
   }
+  if (compare) report = { ...report, baseline: compare(report) };
   return emitReport(report, plan, o, io);
 }

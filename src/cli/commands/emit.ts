@@ -1,4 +1,5 @@
 import { EXIT } from '../../errors.js';
+import { loadFormatter } from '../../report/load-formatter.js';
 import type { Report } from '../../types.js';
 import { SIGNAL_EXIT } from '../interrupt.js';
 import type { CliIo } from '../io.js';
@@ -33,7 +34,16 @@ export async function emitReport(
     await writeOpenSlo(report, o.exportOpenslo, io.cwd);
   }
   if (out !== undefined && !filesOnly) io.stdout.write(out);
+  if (io.env.GITHUB_ACTIONS === 'true' || io.env.GITHUB_STEP_SUMMARY) {
+    const { publishToGitHub } = await import('../github.js');
+    await publishToGitHub(report, io.env, io.stderr, async () =>
+      (await loadFormatter('markdown'))(report, { color: false }),
+    );
+  }
   const interrupted = report.execution?.interrupted;
   if (interrupted) return SIGNAL_EXIT[interrupted.signal] ?? EXIT.interrupted;
-  return report.verdict === 'pass' ? EXIT.ok : EXIT.failed;
+  // A comparison that cannot be made is a usage problem; a regression fails like a failed check.
+  if (report.baseline?.verdict === 'incomparable') return EXIT.usage;
+  if (report.verdict !== 'pass' || report.baseline?.verdict === 'regression') return EXIT.failed;
+  return EXIT.ok;
 }

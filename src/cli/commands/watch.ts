@@ -18,6 +18,15 @@ export async function runWatchCommand(url: string | undefined, o: WatchOptions, 
   ] as const)
     if (given !== undefined)
       throw new HardenError('USAGE', `watch: ${flag} does not apply to watch (use --for and --rate)`);
+  for (const [flag, given] of [
+    ['--baseline', o.baseline],
+    ['--max-regression', o.maxRegression],
+  ] as const)
+    if (given !== undefined)
+      throw new HardenError(
+        'USAGE',
+        `watch: ${flag} does not apply to watch (compare its final report with harden-check diff)`,
+      );
   const options = await resolveRunOptions(url, flagsOf(rest), io.cwd, io.env);
   const report = await runWatch(options, {
     ...(forText !== undefined ? { forText } : {}),

@@ -1,0 +1,62 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { diffReports, type ReportDiff } from '../../diff/diff-reports.js';
+import { formatDiffJson, formatDiffMarkdown, formatDiffText } from '../../diff/format-diff.js';
+import { parseThresholds } from '../../diff/thresholds.js';
+import { EXIT, HardenError } from '../../errors.js';
+import type { Report } from '../../types.js';
+import { readReportFile } from './read-report.js';
+
+export const DIFF_FORMATS = ['text', 'json', 'markdown'] as const;
+export type DiffFormat = (typeof DIFF_FORMATS)[number];
+
+const FORMATTERS: Record<DiffFormat, (d: ReportDiff) => string> = {
+  text: formatDiffText,
+  json: formatDiffJson,
+  markdown: formatDiffMarkdown,
+};
+
+/** Exit code of a comparison: 2 incomparable, 1 regression (new failures or latency), 0 otherwise. */
+export function diffExitCode(d: ReportDiff): number {
+  if (d.verdict === 'incomparable') return EXIT.usage;
+  return d.verdict === 'regression' ? EXIT.failed : EXIT.ok;
+}
+
+/** `harden-check diff OLD NEW`: returns the exit code and what goes to stdout. */
+export async function runDiffCommand(
+  oldFile: string,
+  newFile: string,
+  o: { format: DiffFormat; output?: string; maxRegression?: string[] },
+  cwd: string,
+): Promise<{ code: number; stdout?: string }> {
+  const thresholds = parseThresholds(o.maxRegression ?? []);
+  const [old, current] = [
+    await readReportFile(resolve(cwd, oldFile)),
+    await readReportFile(resolve(cwd, newFile)),
+  ];
+  const d = diffReports(old, current, { thresholds });
+  const text = FORMATTERS[o.format](d);
+  if (!o.output) return { code: diffExitCode(d), stdout: text };
+  const path = resolve(cwd, o.output);
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text);
+  } catch (err) {
+    throw new HardenError(
+      'OUTPUT_FAILED',
+      `cannot write the comparison to ${o.output} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+  return { code: diffExitCode(d) };
+}
+
+/** `--baseline OLD.json`: reads the baseline before the run, so a bad file fails fast. */
+export async function prepareBaseline(
+  file: string,
+  maxRegression: string[] | undefined,
+  cwd: string,
+): Promise<(report: Report) => ReportDiff> {
+  const thresholds = parseThresholds(maxRegression ?? []);
+  const old = await readReportFile(resolve(cwd, file));
+  return (report) => diffReports(old, report, { thresholds });
+}
