@@ -4,6 +4,7 @@ import { HardenError } from '../errors.js';
 import { FORMATS, type Format, isFormat } from '../report/formats.js';
 import { loadFormatter } from '../report/load-formatter.js';
 import type { Report } from '../types.js';
+import { fsReason, type OutputTarget } from '../report/output-paths.js';
 
 export interface OutputPlan {
   /** The main report: to stdout unless `file` is set. */
@@ -28,14 +29,26 @@ export function parseReportFlags(values: readonly string[]): OutputPlan['extra']
   });
 }
 
-/** Writes report files (creating folders); returns what goes to stdout, if anything. */
+/** The files of the plan with the option that names each, for the check before any traffic. */
+export function planTargets(plan: OutputPlan): OutputTarget[] {
+  return [
+    ...(plan.main.file ? [{ flag: '--output ', file: plan.main.file }] : []),
+    ...plan.extra.map(({ format, file }) => ({ flag: `--report ${format}=`, file })),
+  ];
+}
+
+/**
+ * Writes report files (creating folders) and returns what goes to stdout, if anything, and one
+ * line per file that could not be written (every other file is still written).
+ */
 export async function writeReports(
   report: Report,
   plan: OutputPlan,
   color: boolean,
   cwd: string,
   quiet = false,
-): Promise<string | undefined> {
+): Promise<{ stdout: string | undefined; failures: string[] }> {
+  const failures: string[] = [];
   for (const { format, file } of [
     ...plan.extra,
     ...(plan.main.file ? [{ format: plan.main.format, file: plan.main.file }] : []),
@@ -45,13 +58,10 @@ export async function writeReports(
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, (await loadFormatter(format))(report, { color: false }));
     } catch (err) {
-      throw new HardenError(
-        'OUTPUT_FAILED',
-        `cannot write the ${format} report to ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
+      failures.push(`cannot write the ${format} report to ${file}: ${fsReason(err)}`);
     }
   }
-  if (plan.main.file) return undefined;
+  if (plan.main.file) return { stdout: undefined, failures };
   const format = await loadFormatter(plan.main.format);
-  return format(report, { color: color && plan.main.format === 'text', quiet });
+  return { stdout: format(report, { color: color && plan.main.format === 'text', quiet }), failures };
 }

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { LATENCY_BUCKETS_SECONDS } from '../../server/latency-buckets.js';
 import { HardenError } from '../errors.js';
+import { fsReason } from '../report/output-paths.js';
 import type { CheckResult, Report, SloTargets } from '../types.js';
 
 /**
@@ -214,9 +215,6 @@ export async function writeOpenSlo(report: Report, file: string, cwd: string): P
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, formatOpenSlo(report));
   } catch (err) {
-    throw new HardenError(
-      'OUTPUT_FAILED',
-      `cannot write the OpenSLO export to ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
+    throw new HardenError('OUTPUT_FAILED', `cannot write the OpenSLO export to ${file}: ${fsReason(err)}`);
   }
 }

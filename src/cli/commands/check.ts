@@ -8,7 +8,7 @@ import { listenForInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import type { CliOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
-import { emitReport, outputPlan } from './emit.js';
+import { assertOutputsWritable, emitReport, outputPlan } from './emit.js';
 
 /** What `demo` adds to a run: its own target, log file and rate-limit bypass key. */
 export interface DemoContext {
@@ -43,6 +43,7 @@ export async function runCheck(
   demo?: DemoContext,
 ): Promise<number> {
   const plan = outputPlan(o);
+  await assertOutputsWritable(plan, o, io);
   const flags = flagsOf(o);
   if (demo) {
     flags.endpoint ??= demo.endpoints;
@@ -85,7 +86,7 @@ export async function runCheck(
     const failed = buildErrorReport({ ...options, startedAt, durationMs: performance.now() - t0 }, err);
     // The text report would only repeat the one-line error on stderr; files and other formats are written.
     const filesOnly = plan.main.format === 'text' && plan.main.file === undefined;
-    await emitReport(failed, plan, o, io, filesOnly);
+    await emitReport(failed, plan, o, io, { filesOnly });
     throw err;
   } finally {
     stopProgress?.();

@@ -5,6 +5,7 @@ import { formatDiffJson, formatDiffMarkdown, formatDiffText } from '../../diff/f
 import { parseThresholds } from '../../diff/thresholds.js';
 import { EXIT, HardenError } from '../../errors.js';
 import type { Report } from '../../types.js';
+import { assertWritable, fsReason } from '../../report/output-paths.js';
 import { readReportFile } from './read-report.js';
 
 export const DIFF_FORMATS = ['text', 'json', 'markdown'] as const;
@@ -30,6 +31,7 @@ export async function runDiffCommand(
   cwd: string,
 ): Promise<{ code: number; stdout?: string }> {
   const thresholds = parseThresholds(o.maxRegression ?? []);
+  if (o.output) await assertWritable([{ flag: '--output ', file: o.output }], cwd);
   const [old, current] = [
     await readReportFile(resolve(cwd, oldFile)),
     await readReportFile(resolve(cwd, newFile)),
@@ -42,10 +44,7 @@ export async function runDiffCommand(
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, text);
   } catch (err) {
-    throw new HardenError(
-      'OUTPUT_FAILED',
-      `cannot write the comparison to ${o.output} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-    );
+    throw new HardenError('OUTPUT_FAILED', `cannot write the comparison to ${o.output}: ${fsReason(err)}`);
   }
   return { code: diffExitCode(d) };
 }

@@ -3,12 +3,13 @@ import { mergeReports } from '../../merge/merge-reports.js';
 import type { Report } from '../../types.js';
 import type { CliIo } from '../io.js';
 import type { CliOptions } from '../options.js';
-import { emitReport, outputPlan } from './emit.js';
+import { assertOutputsWritable, emitReport, outputPlan } from './emit.js';
 import { readReportFile } from './read-report.js';
 
 /** `harden-check merge FILE…`: exact HDR merge of JSON reports, SLO checks re-judged. */
 export async function runMerge(files: string[], o: CliOptions, io: CliIo): Promise<number> {
   const plan = outputPlan(o);
+  await assertOutputsWritable(plan, o, io);
   const reports: Report[] = [];
   for (const file of files) reports.push(await readReportFile(file));
   assertMergeable(reports, files);

@@ -4,11 +4,12 @@ import { runWatch } from '../../watch/run-watch.js';
 import type { CliIo } from '../io.js';
 import type { WatchOptions } from '../options.js';
 import { flagsOf } from './check.js';
-import { emitReport, outputPlan } from './emit.js';
+import { assertOutputsWritable, emitReport, outputPlan } from './emit.js';
 
 /** `harden-check watch URL`: runs until Ctrl-C, SIGTERM or --for, then writes the final report. */
 export async function runWatchCommand(url: string | undefined, o: WatchOptions, io: CliIo): Promise<number> {
   const plan = outputPlan(o);
+  await assertOutputsWritable(plan, o, io);
   const { for: forText, metricsPort, metricsHost, timeScale, ...rest } = o;
   for (const [flag, given] of [
     ['--duration', o.duration],
