@@ -1,3 +1,6 @@
+import { realpath } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { assertDistinctRuns } from '../../merge/duplicates.js';
 import { assertMergeable } from '../../merge/merge-compat.js';
 import { mergeReports } from '../../merge/merge-reports.js';
 import type { Report } from '../../types.js';
@@ -6,12 +9,22 @@ import type { CliOptions } from '../options.js';
 import { assertOutputsWritable, emitReport, outputPlan } from './emit.js';
 import { readReportFile } from './read-report.js';
 
-/** `harden-check merge FILE…`: exact HDR merge of JSON reports, SLO checks re-judged. */
+/**
+ * `harden-check merge FILE…`: exact HDR merge of JSON reports, SLO checks re-judged. Exit code of
+ * the merged verdict (0/1); 2 for reports that cannot be merged, including one run given twice.
+ * An interrupted input is merged and the merged report marked interrupted (passes the partial
+ * data cannot support are inconclusive), but merge itself was not interrupted: never 130/143.
+ */
 export async function runMerge(files: string[], o: CliOptions, io: CliIo): Promise<number> {
   const plan = outputPlan(o);
   await assertOutputsWritable(plan, o, io);
   const reports: Report[] = [];
-  for (const file of files) reports.push(await readReportFile(file));
+  const paths: string[] = [];
+  for (const file of files) {
+    reports.push(await readReportFile(file));
+    paths.push(await realpath(resolve(io.cwd, file)).catch(() => resolve(io.cwd, file)));
+  }
+  assertDistinctRuns(reports, paths, files);
   assertMergeable(reports, files);
   const base = reports[0]!.slo;
   const slo = {
@@ -20,5 +33,6 @@ export async function runMerge(files: string[], o: CliOptions, io: CliIo): Promi
     errorRate: o.sloErrorRate ?? base.errorRate,
     availability: o.sloAvailability ?? base.availability,
   };
-  return emitReport(mergeReports(reports, { slo, strict: Boolean(o.strict), names: files }), plan, o, io);
+  const merged = mergeReports(reports, { slo, strict: Boolean(o.strict), names: files });
+  return emitReport(merged, plan, o, io, { interruptExit: false });
 }
