@@ -288,3 +288,34 @@ describe('programmatic API', () => {
     });
   });
 });
+
+describe('--duration', () => {
+  it('takes ms, s and m like watch --for; a plain number is seconds', async () => {
+    const planned = async (duration: string) => {
+      const r = await cli([
+        good.url,
+        '--duration',
+        duration,
+        '--rate',
+        '20',
+        '--no-polite',
+        '--checks',
+        'slo',
+        '--format',
+        'json',
+      ]);
+      expect(r.code, r.stderr).not.toBe(2);
+      return (JSON.parse(r.stdout) as { execution: { plan: { durationSec: number; requests: number } } })
+        .execution.plan;
+    };
+    expect(await planned('500ms')).toMatchObject({ durationSec: 0.5, requests: 10 });
+    expect(await planned('0.5s')).toMatchObject({ durationSec: 0.5, requests: 10 });
+    expect(await planned('0.01m')).toMatchObject({ durationSec: 0.6, requests: 12 });
+    expect(await planned('0.5')).toMatchObject({ durationSec: 0.5, requests: 10 });
+    for (const bad of ['20x', '-1s', '2 days', '25h']) {
+      const r = await cli([good.url, '--duration', bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toMatch(/--duration must be a duration from 0 to 86400 s/);
+    }
+  }, 60_000);
+});

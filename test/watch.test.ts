@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/types.js';
@@ -24,8 +28,8 @@ interface Watched {
   exited: Promise<number | null>;
 }
 
-function watch(args: string[]): Watched {
-  const child = spawn(process.execPath, [BIN, 'watch', server.url, ...args], {
+function watch(args: string[], url = server.url): Watched {
+  const child = spawn(process.execPath, [BIN, 'watch', url, ...args], {
     env: { ...process.env, NO_COLOR: '1' },
   });
   let out = '';
@@ -154,5 +158,80 @@ describe('harden-check watch', () => {
     expect(compared.stderr()).toMatch(
       /^harden-check: watch: --baseline does not apply to watch \(compare its final report with harden-check diff\)/,
     );
+  }, 60_000);
+
+  it('an unreachable target ends the watch before it sends: one line, exit 3, the reports with verdict error', async () => {
+    // A port that was just free: nothing listens on it.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const dir = await mkdtemp(join(tmpdir(), 'harden-watch-'));
+    try {
+      const file = join(dir, 'watch.json');
+      const w = watch(
+        ['--for', '3s', '--endpoint', 'GET /v1/info', '--report', `json=${file}`],
+        `http://127.0.0.1:${port}`,
+      );
+      expect(await w.exited, w.stderr()).toBe(3);
+      expect(w.stderr()).toBe(
+        `harden-check: http://127.0.0.1:${port} is unreachable: connection refused (nothing listens on that port)\n`,
+      );
+      expect(w.stdout()).toBe('');
+      const report = JSON.parse(await readFile(file, 'utf8')) as Report;
+      expect(report.verdict).toBe('error');
+      expect(report.error).toMatchObject({ code: 'TARGET_UNREACHABLE' });
+      expect(report.checks).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('--for runs its whole duration: rate × endpoints × --for requests, the last window included', async () => {
+    // An API without rate limits that counts the watch's requests per path (the reachability GET
+    // carries the run's User-Agent, the watch's requests the load one; --no-polite: no budget reads).
+    const sent = new Map<string, number>();
+    const api = createServer((req: IncomingMessage, res) => {
+      if (req.headers['user-agent'] === 'harden-check (load)')
+        sent.set(req.url!, (sent.get(req.url!) ?? 0) + 1);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+    try {
+      const forSec = 3;
+      const rate = 2;
+      const t0 = performance.now();
+      const w = watch(
+        [
+          '--for',
+          `${forSec}s`,
+          '--rate',
+          String(rate),
+          '--endpoint',
+          'GET /a',
+          '--endpoint',
+          'GET /b',
+          '--no-polite',
+          '--format',
+          'json',
+        ],
+        `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+      );
+      const code = await w.exited;
+      const elapsedMs = performance.now() - t0;
+      expect(code, w.stderr()).not.toBeNull();
+      const report = JSON.parse(w.stdout()) as Report;
+      // The whole --for, not one request interval short of it.
+      expect(elapsedMs).toBeGreaterThanOrEqual(forSec * 1000);
+      expect(report.durationMs).toBeGreaterThanOrEqual(forSec * 1000);
+      expect(report.execution?.watch?.windows).toBe(forSec);
+      for (const path of ['/a', '/b'])
+        expect(Math.abs((sent.get(path) ?? 0) - rate * forSec), path).toBeLessThanOrEqual(1);
+      const total = [...sent.values()].reduce((a, b) => a + b, 0);
+      expect(Math.abs(total - rate * 2 * forSec)).toBeLessThanOrEqual(2);
+      expect(report.latency?.requests).toBe(total);
+    } finally {
+      await new Promise((r) => api.close(r));
+    }
   }, 60_000);
 });

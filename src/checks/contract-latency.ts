@@ -67,6 +67,7 @@ export const latencyFormat: CheckDef = {
     ok: '{endpoint}: X-Latency-MS values are whole milliseconds',
     bad: '{endpoint}: X-Latency-MS "{value}" is not a base-10 integer of milliseconds (expected e.g. "12")',
     repeated: '{endpoint}: X-Latency-MS appears {times} times; set it once',
+    none: 'no response carried X-Latency-MS, so there is no value to judge (contract.latency.present reports the missing header)',
   },
   evaluate(ctx) {
     const out: Finding[] = [];
@@ -94,7 +95,7 @@ export const latencyFormat: CheckDef = {
         });
       } else out.push({ status: 'pass', messageId: 'ok', endpoint });
     }
-    return out;
+    return out.length > 0 ? out : [{ status: 'skip', messageId: 'none' }];
   },
 };
 
@@ -112,6 +113,7 @@ export const latencyPlausible: CheckDef = {
   messages: {
     ok: '{endpoint}: server latency ≤ client time to headers (max {server} ms vs {client} ms)',
     high: '{endpoint}: X-Latency-MS {server} exceeds the {client} ms the client waited for headers (+{tolerance} ms tolerance){hint}',
+    none: 'no response carried one whole-millisecond X-Latency-MS, so there is no server time to compare (contract.latency.present and contract.latency.format report why)',
   },
   evaluate(ctx) {
     const out: Finding[] = [];
@@ -119,9 +121,11 @@ export const latencyPlausible: CheckDef = {
       let worst: { server: number; client: number } | undefined;
       let maxServer = 0;
       let maxClient = 0;
+      let judged = 0;
       for (const e of es) {
         const v = latencyLines(e);
         if (v.length !== 1 || !isDigits(v[0]!)) continue;
+        judged++;
         const server = Number(v[0]);
         const client = e.timing.headersMs;
         maxServer = Math.max(maxServer, server);
@@ -133,7 +137,7 @@ export const latencyPlausible: CheckDef = {
           worst = { server, client };
         }
       }
-      if (maxServer === 0 && maxClient === 0) continue;
+      if (judged === 0) continue;
       if (worst) {
         const ratio = worst.server / Math.max(worst.client, 1);
         const hint =
@@ -164,6 +168,6 @@ export const latencyPlausible: CheckDef = {
         });
       }
     }
-    return out;
+    return out.length > 0 ? out : [{ status: 'skip', messageId: 'none' }];
   },
 };

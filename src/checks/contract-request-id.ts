@@ -85,6 +85,7 @@ export const requestIdFormat: CheckDef = {
   messages: {
     ok: '{endpoint}: X-Request-ID values are UUIDs (version {versions})',
     bad: '{endpoint}: X-Request-ID "{value}" is not an RFC 9562 UUID (8-4-4-4-12 hex); generate ids with crypto.randomUUID()',
+    none: 'no response to a request without a client id carried an X-Request-ID, so there is no id to judge (contract.request-id.present reports the missing header)',
   },
   evaluate(ctx) {
     const out: Finding[] = [];
@@ -107,7 +108,7 @@ export const requestIdFormat: CheckDef = {
         out.push({ status: 'pass', messageId: 'ok', endpoint, data: { versions } });
       }
     }
-    return out;
+    return out.length > 0 ? out : [{ status: 'skip', messageId: 'none' }];
   },
 };
 
@@ -212,6 +213,10 @@ export const requestIdInjection: CheckDef = {
   needs: ['hostile-id'],
   messages: {
     ok: '{endpoint}: {count} invalid ids were replaced, none reflected',
+    okPartial:
+      '{endpoint}: {count} invalid ids were replaced, none reflected; {none} of {total} responses to invalid ids carried no X-Request-ID',
+    noHeader:
+      '{endpoint}: none of the {total} responses to invalid ids carried an X-Request-ID, so there is no replacement to judge (contract.request-id.present reports the missing header)',
     reflected:
       '{endpoint}: the invalid id "{value}" was reflected in the {where}; validate client ids and replace invalid ones',
     notCanonical:
@@ -251,6 +256,16 @@ export const requestIdInjection: CheckDef = {
         ];
       }
     }
-    return [{ status: 'pass', messageId: 'ok', endpoint: es[0]!.endpoint, data: { count: es.length } }];
+    // Only a response that carries an X-Request-ID shows a replacement; judge those alone.
+    const endpoint = es[0]!.endpoint;
+    const withId = es.filter((e) => requestId(e) !== undefined).length;
+    const none = es.length - withId;
+    if (withId === 0)
+      return [{ status: 'skip', messageId: 'noHeader', endpoint, data: { total: es.length } }];
+    if (none > 0)
+      return [
+        { status: 'pass', messageId: 'okPartial', endpoint, data: { count: withId, none, total: es.length } },
+      ];
+    return [{ status: 'pass', messageId: 'ok', endpoint, data: { count: withId } }];
   },
 };

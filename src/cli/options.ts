@@ -4,6 +4,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Flags } from '../config/flags.js';
 import { FORMATS, type Format } from '../report/formats.js';
+import { durationSeconds } from './duration.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const number =
@@ -119,9 +120,16 @@ function addTargetOptions(cmd: Command): Command {
       number('--rate', 0.001, 1_000_000),
     )
     .option(
-      '--duration <s>',
-      'load-phase duration in seconds; 0 skips the load phase (default 5)',
-      number('--duration', 0, 86_400),
+      '--duration <time>',
+      'load-phase duration: seconds, or with ms, s or m (e.g. 20s, 2m); 0 skips the load phase (default 5)',
+      (value: string) => {
+        const sec = durationSeconds(value);
+        if (!(sec >= 0 && sec <= 86_400))
+          throw new InvalidArgumentError(
+            '--duration must be a duration from 0 to 86400 s, e.g. 20, 20s, 500ms or 2m',
+          );
+        return sec;
+      },
     )
     .option(
       '--connections <n>',

@@ -42,6 +42,24 @@ describe('config file errors', () => {
     expect(msg.split('\n')).toHaveLength(1);
   });
 
+  it('names the problems the schema cannot see in the same line: methods and check ids', () => {
+    const msg = problem(
+      JSON.stringify({
+        slo: { p99Ms: 'slow' },
+        endpoints: ['FETCH /x', { method: 'GRAB', path: '/y' }, 'GET /ok'],
+        checks: { skip: ['nope.check', 'security.cors'], categories: ['securty'], cacheable: ['TAKE /z'] },
+      }),
+    );
+    expect(msg).toMatch(/^: 6 problems/);
+    expect(msg).toContain('slo.p99Ms must be a number');
+    expect(msg).toContain('endpoints[0]: unknown method FETCH');
+    expect(msg).toContain('endpoints[1]: unknown method GRAB');
+    expect(msg).toContain('checks.skip: unknown check id or category "nope.check"');
+    expect(msg).toContain('checks.categories[0] must be one of contract, ratelimit');
+    expect(msg).toContain('checks.cacheable[0]: unknown method TAKE');
+    expect(msg.split('\n')).toHaveLength(1);
+  });
+
   it('a JSON syntax error gives line and column', () => {
     expect(problem('{\n  "slo": {\n    "p95Ms": 100,\n  }\n}')).toMatch(/not valid JSON: line 4, column 3: /);
     expect(problem('{\n  "target": "http://x"\n  "strict": true\n}')).toMatch(/line 3, column 3/);

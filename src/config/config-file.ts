@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { HardenError } from '../errors.js';
+import { configSemanticProblems } from './config-semantics.js';
 import { readShippedSchema } from '../schema-files.js';
 import type { Category, SloTargets } from '../types.js';
 
@@ -154,8 +155,13 @@ export function readConfigFile(path: string): ConfigFile {
     );
   }
   const validate = configValidator();
-  if (!validate(doc)) {
-    const problems = describeAjvErrors(validate.errors ?? [], doc);
+  const valid = validate(doc);
+  // Schema and semantic problems together, so one run of the command names every one of them.
+  const problems = [
+    ...(valid ? [] : describeAjvErrors(validate.errors ?? [], doc)),
+    ...configSemanticProblems(doc),
+  ];
+  if (problems.length > 0) {
     throw new HardenError(
       'CONFIG_INVALID',
       `${path}: ${problems.length} problem${problems.length === 1 ? '' : 's'} (see schema/config.schema.json): ${problems.join('; ')}`,

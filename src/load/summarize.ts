@@ -31,7 +31,8 @@ export function summarizeLoad(s: LoadStats, politeNote: string | undefined): Lat
     rateLimited: s.rateLimited,
     throughputRps: Math.round((s.completed / seconds) * 10) / 10,
     clientMs: percentilesMs(s.client),
-    serverMs: percentilesMs(s.server),
+    // No response carried a valid X-Latency-MS: omit the server percentiles rather than report zeros.
+    ...(s.server.totalCount > 0 ? { serverMs: percentilesMs(s.server) } : {}),
     histogram: encodeHistogram(s.client),
     model: s.model,
     requestedRps: s.requestedRps ?? null,
@@ -39,7 +40,7 @@ export function summarizeLoad(s: LoadStats, politeNote: string | undefined): Lat
     connections: s.connections,
     uncorrectedMs: percentilesMs(s.uncorrected),
     uncorrectedHistogram: encodeHistogram(s.uncorrected),
-    serverHistogram: encodeHistogram(s.server),
+    ...(s.server.totalCount > 0 ? { serverHistogram: encodeHistogram(s.server) } : {}),
     statusCodes: s.statusCodes,
     transportErrors: s.transportErrors,
     successes: s.successes,

@@ -72,7 +72,8 @@ export function mergeLatency(sections: LatencySummary[]): LatencySummary {
     // Machines ran in parallel: their throughputs add up.
     throughputRps: Math.round(sections.reduce((a, s) => a + s.throughputRps, 0) * 10) / 10,
     clientMs: percentilesMs(client),
-    serverMs: percentilesMs(server),
+    // Only sections that carried X-Latency-MS add to `server`; none did: no server percentiles.
+    ...(server.totalCount > 0 ? { serverMs: percentilesMs(server) } : {}),
     histogram: encodeHistogram(client),
     model: sections[0]?.model ?? 'open',
     requestedRps: sections.every((s) => typeof s.requestedRps === 'number')
@@ -81,7 +82,7 @@ export function mergeLatency(sections: LatencySummary[]): LatencySummary {
     durationSec: Math.max(...sections.map((s) => Number(s.durationSec ?? 0))),
     uncorrectedMs: percentilesMs(uncorrected),
     uncorrectedHistogram: encodeHistogram(uncorrected),
-    serverHistogram: encodeHistogram(server),
+    ...(server.totalCount > 0 ? { serverHistogram: encodeHistogram(server) } : {}),
     statusCodes: sumRecords(sections.map((s) => s.statusCodes as Record<string, number> | undefined)),
     transportErrors: sumRecords(sections.map((s) => s.transportErrors as Record<string, number> | undefined)),
     successes: sections.reduce((a, s) => a + Number(s.successes ?? s.requests - s.rateLimited - s.errors), 0),

@@ -37,7 +37,7 @@ const TRANSPORT_TO_CODE: Record<string, ConstructorParameters<typeof HardenError
  * the run (exit 3). Returns the exchange when the first answer was not a redirect, so the probe
  * can judge it as that endpoint's first request instead of sending the same GET again.
  */
-async function checkReachable(
+export async function checkReachable(
   client: ProbeClient,
   target: URL,
   first: Endpoint,

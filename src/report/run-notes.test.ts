@@ -33,7 +33,7 @@ describe('the run notes next to grouped results', () => {
     const text = formatText(probed, { color: false });
     expect(text).toContain('endpoints: GET /items, GET /items/42, GET /admin — from the OpenAPI document at');
     expect(text).toContain('not serving (left out of the load phase): GET /admin');
-    expect(text).toContain('OpenAPI operations left out: 1');
+    expect(text).toContain('OpenAPI operations left out: 1: POST /items (not a GET)');
     expect(text).toMatch(
       /^ {2}✗ security\.nosniff +2 of 2 endpoints flagged: GET \/items, GET \/items\/42$/m,
     );

@@ -1,11 +1,11 @@
+import { durationSeconds } from '../cli/duration.js';
 import { HardenError } from '../errors.js';
 
-const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 };
+export { durationSeconds };
 
-/** Parses `--for`: a number of seconds, or a number with ms, s, m, h or d (`90s`, `15m`, `1.5h`). */
+/** Parses `--for`: a positive duration up to 366 days (see durationSeconds); a USAGE error otherwise. */
 export function parseDurationSec(value: string, flag = '--for'): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(value);
-  const seconds = m ? Number(m[1]) * UNIT_SECONDS[m[2] ?? 's']! : Number.NaN;
+  const seconds = durationSeconds(value);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 366 * 86_400)
     throw new HardenError('USAGE', `${flag}: "${value}" is not a duration such as 90s, 15m or 2h`);
   return seconds;

@@ -9,6 +9,8 @@ import { decideVerdict, summarize } from '../engine/verdict.js';
 import { HardenError } from '../errors.js';
 import { listenForInterrupt, type SignalSource } from '../cli/interrupt.js';
 import { chooseLoadTargets, loadHeaders, POLITE_RESERVE, readBudgets } from '../load/load-phase.js';
+import { ProbeClient } from '../probe/client.js';
+import { checkReachable } from '../probe/run-probe.js';
 import { LoadRunner, type LoadTarget } from '../load/run-load.js';
 import { evidenceFromSummary, summarizeLoad } from '../load/summarize.js';
 import type { Report } from '../types.js';
@@ -52,6 +54,33 @@ async function politeRate(options: RunOptions, targets: LoadTarget[], wanted: nu
 }
 
 /**
+ * Sends one GET to the first watched endpoint, as a run does before its probes: a dead, non-HTTP
+ * or redirect-looping target throws the run's exit-3 HardenError (TARGET_UNREACHABLE and kin)
+ * instead of a watch whose every request is a transport error.
+ */
+async function assertReachable(options: RunOptions): Promise<void> {
+  const target = new URL(options.target);
+  const first = options.endpoints.find((e) => e.method === 'GET') ?? { method: 'GET', path: '/' };
+  const client = new ProbeClient(target.origin, {
+    timeoutMs: options.timeoutMs,
+    insecure: options.insecure,
+    headers: { ...options.headers, ...options.loadHeaders },
+    userAgent: `harden-check/${VERSION}`,
+  });
+  try {
+    await checkReachable(client, target, first);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Resolves at performance.now() ≥ `at`, or as soon as the runner is stopped (SIGINT/SIGTERM). */
+async function untilOrStopped(at: number, runner: LoadRunner): Promise<void> {
+  while (runner.stopped === undefined && performance.now() < at)
+    await new Promise((r) => setTimeout(r, Math.min(100, Math.max(1, at - performance.now()))));
+}
+
+/**
  * `harden-check watch`: a low open-model rate until stopped or `--for`; prints each window's SLIs
  * and the multiwindow burn rates, serves Prometheus metrics with --metrics-port, and returns the
  * final report (slo checks over the whole watch) when it ends.
@@ -63,6 +92,7 @@ export async function runWatch(options: RunOptions, settings: WatchSettings): Pr
   const targets = chooseLoadTargets(options);
   if (targets.length === 0)
     throw new HardenError('USAGE', 'watch: no GET endpoint to watch; give --endpoint "GET /path"');
+  await assertReachable(options);
   const say = (text: string) => settings.out?.write(text);
   let perEndpoint = settings.rateGiven ? options.load.rate : 1;
   if (options.load.polite) {
@@ -122,7 +152,10 @@ export async function runWatch(options: RunOptions, settings: WatchSettings): Pr
     fired.push(...w.alerts);
     say(formatWindow(w, options.slo));
   };
-  const ticker = setInterval(closeWindow, slotSec * 1000);
+  // With --for, the window that ends at --for is closed by the end of the watch, not by the ticker.
+  const ticker = setInterval(() => {
+    if (forSec === undefined || (windows + 1) * slotSec < forSec) closeWindow();
+  }, slotSec * 1000);
   const interrupt = listenForInterrupt(settings.signals, (name) => {
     say(`watch: ${name}: finishing requests in flight, then the final report\n`);
     runner.stop({ kind: 'ended', detail: name });
@@ -130,6 +163,8 @@ export async function runWatch(options: RunOptions, settings: WatchSettings): Pr
   let stats: Awaited<ReturnType<LoadRunner['run']>>;
   try {
     stats = await runner.run();
+    // The open schedule sends its last request 1/rate before --for ends: watch the whole --for.
+    if (forSec !== undefined) await untilOrStopped(t0 + forSec * 1000, runner);
   } finally {
     clearInterval(ticker);
     interrupt.dispose();

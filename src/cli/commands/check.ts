@@ -1,14 +1,13 @@
 import type { Flags } from '../../config/flags.js';
 import { resolveRunOptions } from '../../config/load-config.js';
-import { buildErrorReport } from '../../engine/error-report.js';
 import { runChecksWithOptions } from '../../engine/run-checks.js';
-import { EXIT, HardenError } from '../../errors.js';
 import type { Report } from '../../types.js';
 import { listenForInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import type { CliOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
 import { assertOutputsWritable, emitReport, outputPlan } from './emit.js';
+import { emitUnreachable } from './unreachable-report.js';
 
 /** What `demo` adds to a run: its own target, log file and rate-limit bypass key. */
 export interface DemoContext {
@@ -82,12 +81,7 @@ export async function runCheck(
     );
   } catch (err) {
     // An unreachable target still gets every requested report (verdict "error"), then exit 3.
-    if (!(err instanceof HardenError) || err.exitCode !== EXIT.unreachable) throw err;
-    const failed = buildErrorReport({ ...options, startedAt, durationMs: performance.now() - t0 }, err);
-    // The text report would only repeat the one-line error on stderr; files and other formats are written.
-    const filesOnly = plan.main.format === 'text' && plan.main.file === undefined;
-    await emitReport(failed, plan, o, io, { filesOnly });
-    throw err;
+    return emitUnreachable(err, options, { startedAt, t0 }, plan, o, io);
   } finally {
     stopProgress?.();
     interrupt.dispose();

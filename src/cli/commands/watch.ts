@@ -5,6 +5,7 @@ import type { CliIo } from '../io.js';
 import type { WatchOptions } from '../options.js';
 import { flagsOf } from './check.js';
 import { assertOutputsWritable, emitReport, outputPlan } from './emit.js';
+import { emitUnreachable } from './unreachable-report.js';
 
 /** `harden-check watch URL`: runs until Ctrl-C, SIGTERM or --for, then writes the final report. */
 export async function runWatchCommand(url: string | undefined, o: WatchOptions, io: CliIo): Promise<number> {
@@ -29,6 +30,9 @@ export async function runWatchCommand(url: string | undefined, o: WatchOptions, 
         `watch: ${flag} does not apply to watch (compare its final report with harden-check diff)`,
       );
   const options = await resolveRunOptions(url, flagsOf(rest), io.cwd, io.env);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  // A target that does not answer stops the watch before it starts sending (exit 3), as a run does.
   const report = await runWatch(options, {
     ...(forText !== undefined ? { forText } : {}),
     ...(metricsPort !== undefined ? { metricsPort } : {}),
@@ -37,6 +41,6 @@ export async function runWatchCommand(url: string | undefined, o: WatchOptions, 
     rateGiven: o.rate !== undefined,
     out: o.quiet ? undefined : io.stderr,
     signals: io.signals,
-  });
+  }).catch((err: unknown) => emitUnreachable(err, options, { startedAt, t0 }, plan, o, io));
   return emitReport(report, plan, o, io);
 }
