@@ -1,6 +1,7 @@
+import { judgedReportHead } from './report-head.js';
 import type { CheckContext } from '../checks/define.js';
 import { notServingEndpoints } from '../checks/endpoint-reachable.js';
-import { CHECKS, RULES_VERSION } from '../checks/registry.js';
+import { CHECKS } from '../checks/registry.js';
 import { endpointLabel } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
 import { type LoadPhaseResult, runLoadPhase } from '../load/load-phase.js';
@@ -17,7 +18,6 @@ import { redactSecrets } from './redact-report.js';
 import { planEndpoints } from './endpoint-plan.js';
 import { sampleNeeds } from './sample-needs.js';
 import { probeNeeds, selectChecks, skippedByConfig } from './select-checks.js';
-import { decideVerdict, summarize } from './verdict.js';
 
 export interface RunHooks {
   /** Called with the load runner before it starts, e.g. to attach a progress display. */
@@ -99,16 +99,15 @@ export async function runChecksWithOptions(given: RunOptions, hooks: RunHooks = 
     skipped.has(c.id) ? [skipped.get(c.id)!] : evaluated.filter((r) => r.id === c.id),
   );
   const report: Report = {
-    schemaVersion: 1,
-    tool: 'harden-check',
-    version: VERSION,
-    rulesVersion: RULES_VERSION,
-    target: options.target,
-    startedAt: startedAt.toISOString(),
-    durationMs: Math.round(performance.now() - t0),
-    verdict: decideVerdict(results, options.strict),
-    summary: summarize(results),
-    checks: results,
+    ...judgedReportHead(
+      {
+        target: options.target,
+        startedAt: startedAt.toISOString(),
+        durationMs: Math.round(performance.now() - t0),
+        strict: options.strict,
+      },
+      results,
+    ),
     endpoints: {
       source: plan.source,
       probed: options.endpoints.map(endpointLabel),

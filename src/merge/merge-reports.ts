@@ -1,9 +1,8 @@
+import { judgedReportHead } from '../engine/report-head.js';
 import type { CheckContext } from '../checks/define.js';
 import { toResults } from '../checks/define.js';
-import { RULES_VERSION } from '../checks/registry.js';
 import { SLO_CHECKS } from '../checks/slo.js';
 import { markCutShort } from '../engine/execution-report.js';
-import { decideVerdict, summarize } from '../engine/verdict.js';
 import {
   createHistogram,
   decodeHistogram,
@@ -14,7 +13,6 @@ import {
 import type { IntervalSeries } from '../load/intervals.js';
 import { evidenceFromSummary } from '../load/summarize.js';
 import type { CheckResult, LatencySummary, Report, SloTargets } from '../types.js';
-import { VERSION } from '../version.js';
 import { mergeIntervals } from './merge-intervals.js';
 import { mergeExecution } from './shards.js';
 
@@ -152,16 +150,15 @@ export function mergeReports(
   const targets = [...new Set(reports.map((r) => r.target))];
   const started = reports.map((r) => r.startedAt).sort()[0]!;
   return {
-    schemaVersion: 1,
-    tool: 'harden-check',
-    version: VERSION,
-    rulesVersion: RULES_VERSION,
-    target: targets.join(', '),
-    startedAt: started,
-    durationMs: Math.max(...reports.map((r) => r.durationMs)),
-    verdict: decideVerdict(checks, options.strict ?? false),
-    summary: summarize(checks),
-    checks,
+    ...judgedReportHead(
+      {
+        target: targets.join(', '),
+        startedAt: started,
+        durationMs: Math.max(...reports.map((r) => r.durationMs)),
+        strict: options.strict ?? false,
+      },
+      checks,
+    ),
     ...(reports[0]!.endpoints ? { endpoints: reports[0]!.endpoints } : {}),
     ...(latency ? { latency } : {}),
     slo: Object.keys(endpointSlo).length > 0 ? { ...slo, endpoints: endpointSlo } : slo,

@@ -1,11 +1,10 @@
-import { RULES_VERSION } from '../checks/registry.js';
+import { judgedReportHead } from '../engine/report-head.js';
 import { SLO_CHECKS } from '../checks/slo.js';
 import type { RunOptions } from '../config/options.js';
 import { evaluateChecks } from '../engine/evaluate.js';
 import { planEndpoints } from '../engine/endpoint-plan.js';
 import { sloSection } from '../engine/execution-report.js';
 import { redactSecrets } from '../engine/redact-report.js';
-import { decideVerdict, summarize } from '../engine/verdict.js';
 import { HardenError } from '../errors.js';
 import { listenForInterrupt, type SignalSource } from '../cli/interrupt.js';
 import { chooseLoadTargets, loadHeaders, POLITE_RESERVE, readBudgets } from '../load/load-phase.js';
@@ -178,16 +177,15 @@ export async function runWatch(options: RunOptions, settings: WatchSettings): Pr
     latency: evidenceFromSummary(latency),
   } as Parameters<typeof evaluateChecks>[1]);
   const report: Report = {
-    schemaVersion: 1,
-    tool: 'harden-check',
-    version: VERSION,
-    rulesVersion: RULES_VERSION,
-    target: options.target,
-    startedAt: startedAt.toISOString(),
-    durationMs: Math.round(performance.now() - t0),
-    verdict: decideVerdict(results, options.strict),
-    summary: summarize(results),
-    checks: results,
+    ...judgedReportHead(
+      {
+        target: options.target,
+        startedAt: startedAt.toISOString(),
+        durationMs: Math.round(performance.now() - t0),
+        strict: options.strict,
+      },
+      results,
+    ),
     latency,
     slo: sloSection(options),
     execution: {
