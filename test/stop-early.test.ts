@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { startDelayServer } from '../fixtures/known-latency.js';
 import type { Report } from '../src/types.js';
 import { cli } from './helpers/cli.js';
-
-const BIN = fileURLToPath(new URL('../bin/harden-check.js', import.meta.url));
+import { spawnCli } from './helpers/spawn-cli.js';
 
 let cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -28,38 +25,28 @@ describe('Ctrl-C during the load phase', () => {
       return 300;
     });
     cleanup.push(server.close);
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        server.url,
-        '--endpoint',
-        'GET /',
-        '--checks',
-        'slo',
-        '--rate',
-        '20',
-        '--duration',
-        '60',
-        '--format',
-        'json',
-        // Targets far above the 300 ms answers: only too few requests can make a verdict inconclusive.
-        '--slo-p95',
-        '20000',
-        '--slo-p99',
-        '40000',
-      ],
-      { env: { ...process.env, NO_COLOR: '1' } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, done } = spawnCli([
+      server.url,
+      '--endpoint',
+      'GET /',
+      '--checks',
+      'slo',
+      '--rate',
+      '20',
+      '--duration',
+      '60',
+      '--format',
+      'json',
+      // Targets far above the 300 ms answers: only too few requests can make a verdict inconclusive.
+      '--slo-p95',
+      '20000',
+      '--slo-p99',
+      '40000',
+    ]);
     // Interrupt once the load phase is well under way (the probe phase sends a couple of requests).
     while (seen < 25 && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
-    const code = await exited;
+    const { code, stdout, stderr } = await done;
     const sentToServer = seen;
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(/SIGINT: stopping the load/);
