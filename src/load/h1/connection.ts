@@ -162,7 +162,10 @@ export class H1Connection implements ResponseSink {
         failure = e as Error;
       }
     }
-    if (!failure && this.done) return this.finish(false);
+    if (!failure && this.done) {
+      this.finish(false);
+      return;
+    }
     const code = (failure as { code?: string } | undefined)?.code ?? 'H1_CLOSED';
     // A reused connection closed before any byte of the response: the server closed it while idle.
     if (

@@ -247,14 +247,23 @@ export class ResponseParser {
   /** One line buf[start, lf) without its LF (a CR before the LF is dropped: RFC 9112 §2.2). */
   private line(buf: Buffer, start: number, lf: number): void {
     const end = lf > start && buf[lf - 1] === 13 ? lf - 1 : lf;
-    if (this.state === State.ChunkSize) return this.chunkSize(buf.toString('latin1', start, end));
+    if (this.state === State.ChunkSize) {
+      this.chunkSize(buf.toString('latin1', start, end));
+      return;
+    }
     this.sectionBytes += lf + 1 - start;
     if (this.state === State.Trailers) {
       if (end === start) this.complete();
       return; // trailer fields are not used
     }
-    if (!this.sawStatusLine) return this.statusLine(buf, start, end);
-    if (end === start) return this.headComplete();
+    if (!this.sawStatusLine) {
+      this.statusLine(buf, start, end);
+      return;
+    }
+    if (end === start) {
+      this.headComplete();
+      return;
+    }
     this.fieldLine(buf, start, end);
   }
 
@@ -288,15 +297,8 @@ export class ResponseParser {
     const first = buf[start]!;
     if (first === 32 || first === 9) {
       // obs-fold: a continuation of the previous field line, replaced by SP (RFC 9112 §5.2).
-      if (this.lastField === 0) return;
-      return this.tracked(
-        this.lastField,
-        ` ${buf.toString('latin1', start, end).trim()}`,
-        buf,
-        start,
-        end,
-        true,
-      );
+      if (this.lastField !== 0) this.folded(this.lastField, buf.toString('latin1', start, end).trim());
+      return;
     }
     let colon = start;
     while (colon < end && TCHAR[buf[colon]!] === 1) colon++;
@@ -323,36 +325,27 @@ export class ResponseParser {
             ? 4
             : 0;
     this.lastField = field;
-    if (field !== 0) this.tracked(field, '', buf, vs, ve, false);
+    if (field === 4) {
+      // The first X-Latency-MS line counts.
+      if (this.latencyMs === undefined) this.latencyMs = digitsValue(buf, vs, ve);
+    } else if (field !== 0) this.tracked(field, buf.toString('latin1', vs, ve));
   }
 
-  private tracked(field: number, folded: string, buf: Buffer, vs: number, ve: number, fold: boolean): void {
-    switch (field) {
-      case 1:
-        // A folded Content-Length cannot be trusted to frame the message.
-        if (fold) throw new H1Error('H1_INVALID_CONTENT_LENGTH', 'folded Content-Length');
-        this.length = contentLength(buf.toString('latin1', vs, ve), this.length);
-        break;
-      case 2: {
-        const v = fold ? folded : buf.toString('latin1', vs, ve);
-        // Several field lines form one list (RFC 9110 §5.3).
-        this.transferEncoding =
-          this.transferEncoding === undefined || fold
-            ? `${this.transferEncoding ?? ''}${v}`
-            : `${this.transferEncoding}, ${v}`;
-        break;
-      }
-      case 3: {
-        const v = fold ? folded : buf.toString('latin1', vs, ve);
-        this.connection =
-          this.connection === undefined || fold ? `${this.connection ?? ''}${v}` : `${this.connection}, ${v}`;
-        break;
-      }
-      case 4:
-        // The first X-Latency-MS line counts; a folded one is ignored.
-        if (!fold && this.latencyMs === undefined) this.latencyMs = digitsValue(buf, vs, ve);
-        break;
-    }
+  /** Content-Length (1), Transfer-Encoding (2) or Connection (3); several lines form one list (RFC 9110 §5.3). */
+  private tracked(field: number, value: string): void {
+    if (field === 1) this.length = contentLength(value, this.length);
+    else if (field === 2)
+      this.transferEncoding =
+        this.transferEncoding === undefined ? value : `${this.transferEncoding}, ${value}`;
+    else this.connection = this.connection === undefined ? value : `${this.connection}, ${value}`;
+  }
+
+  /** An obs-fold continuation of a tracked field line. */
+  private folded(field: number, value: string): void {
+    // A folded Content-Length cannot be trusted to frame the message.
+    if (field === 1) throw new H1Error('H1_INVALID_CONTENT_LENGTH', 'folded Content-Length');
+    if (field === 2) this.transferEncoding = `${this.transferEncoding} ${value}`;
+    else if (field === 3) this.connection = `${this.connection} ${value}`;
   }
 
   /** Message body length (RFC 9112 §6.3), in its order of precedence. */
@@ -366,7 +359,10 @@ export class ResponseParser {
       return;
     }
     this.sink.onHead(status, this.latencyMs);
-    if (this.headRequest || status === 204 || status === 304) return this.complete();
+    if (this.headRequest || status === 204 || status === 304) {
+      this.complete();
+      return;
+    }
     if (this.transferEncoding !== undefined) {
       const codings = this.transferEncoding.toLowerCase().split(',');
       const last = codings[codings.length - 1]!.split(';')[0]!.trim();
@@ -382,7 +378,10 @@ export class ResponseParser {
       this.state = State.BodyUntilClose;
       return;
     }
-    if (this.length === 0) return this.complete();
+    if (this.length === 0) {
+      this.complete();
+      return;
+    }
     this.state = State.BodyLength;
     this.remaining = this.length;
   }
