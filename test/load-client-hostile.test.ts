@@ -103,3 +103,18 @@ describe('load client: request targets the probe phase sends', () => {
     expect(s.heads[0]!.split('\r\n')[0]).toBe(`GET ${probeTarget.pathname}${probeTarget.search} HTTP/1.1`);
   });
 });
+
+describe('load client: the header size limit is the probe client’s (undici: field names and values)', () => {
+  it('400 fields of 37 bytes (14,800 bytes of names and values, 16,400 on the wire) are accepted', async () => {
+    // undici, which the probe phase uses, counts field names and values against 16 KiB, so the
+    // probe phase reads this response; the load phase must not count it as HEADERS_OVERFLOW.
+    let fields = '';
+    for (let i = 0; i < 400; i++) fields += `x-h-${String(i).padStart(3, '0')}: ${'v'.repeat(30)}\r\n`;
+    const s = await scripted((socket) =>
+      socket.write(`HTTP/1.1 200 OK\r\n${fields}Content-Length: 0\r\n\r\n`),
+    );
+    const stats = await new LoadRunner(plan(s.port)).run();
+    expect(stats.transportErrors).toEqual({});
+    expect(stats.statusCodes).toEqual({ '200': 4 });
+  });
+});
