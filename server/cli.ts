@@ -169,6 +169,19 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
       );
     });
 
+  // commander's own parse errors as one `harden-server: …` line (exit 2), like the other errors.
+  for (const cmd of [program, ...program.commands]) {
+    const usage = cmd === program ? 'harden-server' : `harden-server ${cmd.name()}`;
+    cmd.configureOutput({
+      outputError: (text) =>
+        io.stderr(
+          `harden-server: ${text
+            .replace(/^error: /, '')
+            .replace(/\s+/g, ' ')
+            .trim()} (see ${usage} --help)\n`,
+        ),
+    });
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
