@@ -113,6 +113,8 @@ export interface Report {
   durationMs: number;
   /** `error`: the run could not judge the target (unreachable, not HTTP); `error` says why. */
   verdict: 'pass' | 'fail' | 'error';
+  /** Why the verdict is `fail` although no check failed: nothing was verified, or --strict warnings. */
+  verdictReason?: string;
   error?: { code: string; message: string };
   summary: { pass: number; fail: number; warn: number; skip: number };
   checks: CheckResult[];

@@ -21,6 +21,8 @@ export function workflowCommands(report: Report): string {
     out.push(
       `::error title=${escapeProperty(`harden-check ${report.error?.code ?? 'ERROR'}`)}::${escapeData(report.error?.message ?? 'the run could not judge the target')}`,
     );
+  if (report.verdict === 'fail' && report.verdictReason)
+    out.push(`::error title=harden-check verdict::${escapeData(report.verdictReason)}`);
   for (const g of groupById(report.checks)) {
     if (g.status !== 'fail' && g.status !== 'warn') continue;
     const where = g.flagged.map((r) => r.endpoint).filter((e): e is string => Boolean(e));

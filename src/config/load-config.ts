@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { HardenError } from '../errors.js';
 import { parseStartAt, resolveShard } from '../load/shard.js';
 import type { SloTargets } from '../types.js';
-import { parseCheckNames, splitCheckNames } from './check-names.js';
+import { assertSomethingToRun, parseCheckNames, splitCheckNames } from './check-names.js';
 import { type ConfigFile, readConfigFile } from './config-file.js';
 import { endpointLabel, parseEndpoint } from './endpoint.js';
 import type { Flags } from './flags.js';
@@ -150,6 +150,13 @@ export async function resolveRunOptions(
       'USAGE',
       `--start-at ${flags.startAt} is more than 24 h ahead; give the instant the shards start`,
     );
+  const categories = only
+    ? only.ids.length > 0 && only.categories.length === 0
+      ? []
+      : only.categories
+    : undefined;
+  const checkIds = only && only.ids.length > 0 ? only.ids : undefined;
+  assertSomethingToRun(categories, skip, checkIds, shard);
   return {
     ...(shard ? { shard } : {}),
     ...(startAt !== undefined ? { startAtMs: startAt } : {}),
@@ -160,12 +167,8 @@ export async function resolveRunOptions(
     headers,
     loadHeaders,
     secrets,
-    categories: only
-      ? only.ids.length > 0 && only.categories.length === 0
-        ? []
-        : only.categories
-      : undefined,
-    checkIds: only && only.ids.length > 0 ? only.ids : undefined,
+    categories,
+    checkIds,
     skip,
     cacheable,
     slo,

@@ -42,9 +42,11 @@ export function formatText(report: Report, options: FormatOptions): string {
     c.bold(`harden-check ${report.version} → ${report.target}`) + c.gray(`  (rules ${report.rulesVersion})`),
     '',
   ];
-  for (const note of runNotes(report))
+  // The verdict's reason is said beside the verdict, at the end.
+  const notes = runNotes(report, { verdictReason: false });
+  for (const note of notes)
     out.push(report.verdict === 'error' ? c.red(printable(note)) : c.gray(printable(note)));
-  if (runNotes(report).length) out.push('');
+  if (notes.length) out.push('');
   if (options.quiet) return formatQuiet(report, c, paint);
   const idWidth = Math.max(0, ...report.checks.map((r) => r.id.length));
   for (const [category, results] of byCategory(report.checks)) {
@@ -136,6 +138,7 @@ export function formatText(report: Report, options: FormatOptions): string {
   if (run.length > 0) out.push(c.bold('Run'), ...run.map((line) => `  ${printable(line)}`), '');
   if (report.baseline) out.push(...formatDiffText(report.baseline).trimEnd().split('\n').map(printable), '');
   const verdict = verdictWord(report, c);
+  if (report.verdictReason) out.push(c.red(printable(report.verdictReason)));
   out.push(`${verdict}  ${describeCounts(report.checks)} in ${(report.durationMs / 1000).toFixed(1)} s`);
   return `${out.join('\n')}\n`;
 }
@@ -159,6 +162,7 @@ function formatQuiet(
       return `${paint[g.status](SYMBOL[g.status])} ${g.id}  ${printable(what)}  (${checkDocsLink(g.id)})`;
     });
   if (report.verdict === 'error') lines.unshift(...runNotes(report).map(printable));
+  if (report.verdictReason) lines.push(printable(report.verdictReason));
   const verdict = verdictWord(report, c);
   lines.push(`${verdict}  ${describeCounts(report.checks)} — ${printable(report.target)}`);
   return `${lines.join('\n')}\n`;
