@@ -157,6 +157,14 @@ export async function resolveRunOptions(
     : undefined;
   const checkIds = only && only.ids.length > 0 ? only.ids : undefined;
   assertSomethingToRun(categories, skip, checkIds, shard);
+  const rateLimitProbe = flags.rateLimitProbe ?? file.rateLimit?.probe ?? false;
+  // Flags that only steer the rate-limit probe would otherwise be ignored without a word.
+  for (const [flag, given] of [
+    ['--wait-for-reset', flags.waitForReset],
+    ['--source-address', flags.sourceAddress],
+  ] as const)
+    if (given !== undefined && !rateLimitProbe)
+      throw new HardenError('USAGE', `${flag} steers the rate-limit probe: add --rate-limit-probe`);
   return {
     ...(shard ? { shard } : {}),
     ...(startAt !== undefined ? { startAtMs: startAt } : {}),
@@ -176,7 +184,7 @@ export async function resolveRunOptions(
     policies,
     policyRules,
     requireLegacyRateLimitHeaders: file.rateLimit?.requireLegacyHeaders ?? false,
-    rateLimitProbe: flags.rateLimitProbe ?? file.rateLimit?.probe ?? false,
+    rateLimitProbe,
     waitForReset: flags.waitForReset ?? file.rateLimit?.waitForReset ?? false,
     sourceAddresses: flags.sourceAddress ?? file.rateLimit?.sourceAddresses ?? [],
     load: {
