@@ -5,11 +5,11 @@ import { parseStartAt, resolveShard } from '../load/shard.js';
 import type { SloTargets } from '../types.js';
 import { assertSomethingToRun, parseCheckNames, splitCheckNames } from './check-names.js';
 import { type ConfigFile, readConfigFile } from './config-file.js';
-import { endpointLabel, parseEndpoint } from './endpoint.js';
+import { endpointLabel, labelEndpoints, parseEndpoint } from './endpoint.js';
 import type { Flags } from './flags.js';
 import { loadOpenApiEndpoints, readOpenApi } from './openapi.js';
 import { firstServerUrl, type SpecEndpoints } from './openapi-endpoints.js';
-import { parseEndpointLabel, parseHeader, parseTarget, readErrorSchema } from './parse-values.js';
+import { parseHeader, parseTarget, readErrorSchema } from './parse-values.js';
 import {
   DEFAULT_ENDPOINTS,
   DEFAULT_RATE,
@@ -86,7 +86,7 @@ export async function resolveRunOptions(
         ...(e.body !== undefined ? { body: e.body } : {}),
         ...(e.weight ? { weight: e.weight } : {}),
       };
-      if (e.slo) endpointSlo[endpointLabel(ep)] = e.slo;
+      if (e.slo) endpointSlo[endpointLabel(labelEndpoints([ep], targetBase)[0]!)] = e.slo;
       return ep;
     });
   }
@@ -99,6 +99,8 @@ export async function resolveRunOptions(
     else source = { kind: source.kind, detail: `${source.detail} and ${openapi}` };
   }
   if (endpoints.length === 0) endpoints = DEFAULT_ENDPOINTS.map((e) => ({ ...e }));
+  // Reports name each endpoint by the path it is requested at, the URL's base path included.
+  endpoints = labelEndpoints(endpoints, targetBase);
 
   const checkNames =
     flags.checks !== undefined
@@ -114,7 +116,10 @@ export async function resolveRunOptions(
   // With the default plan, endpoints may still come from an OpenAPI document found on the target:
   // `policies` and `checks.cacheable` are then matched once the endpoints are known (engine).
   const deferred = source.kind === 'default';
-  const cacheable = (file.checks?.cacheable ?? []).map((e) => parseEndpointLabel(e, 'checks.cacheable'));
+  const cacheable = labelEndpoints(
+    (file.checks?.cacheable ?? []).map((e) => parseEndpoint(e, 'checks.cacheable')),
+    targetBase,
+  ).map(endpointLabel);
   if (!deferred) assertCacheable(cacheable, endpoints);
 
   const slo: SloTargets = {

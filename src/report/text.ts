@@ -6,7 +6,7 @@ import { logBuckets } from './distribution.js';
 import { checkDocsLink, checkFix } from './check-docs.js';
 import { executionLines } from './execution-lines.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
-import { describeCounts, flaggedEndpoints, groupById } from './group-by-id.js';
+import { describeCounts, flaggedEndpoints, groupById, summarizeGroup } from './group-by-id.js';
 import { clockTime, intervalPoints, intervalSeries } from './intervals-view.js';
 import { sparkline } from './sparkline.js';
 import { LAG_MAX_LIMIT_MS, LAG_P99_LIMIT_MS } from '../load/summarize.js';
@@ -54,15 +54,7 @@ export function formatText(report: Report, options: FormatOptions): string {
     for (const g of groupById(results)) {
       const rs = g.results;
       const worst = g.status;
-      const noun = rs[0]!.endpoint ? 'endpoints' : 'results';
-      let summary: string;
-      if (rs.length === 1) summary = rs[0]!.message;
-      else if (g.flagged.length === 0 && rs.every((r) => r.status === worst))
-        summary = `${rs.length} ${noun}: all ${worst}`;
-      else {
-        const where = flaggedEndpoints(g);
-        summary = `${g.flagged.length} of ${rs.length} ${noun} flagged${where.length ? `: ${where.join(', ')}` : ''}`;
-      }
+      const summary = summarizeGroup(g, report.endpoints);
       out.push(
         `  ${paint[worst](SYMBOL[worst])} ${c.bold(g.id.padEnd(idWidth))}  ${worst === 'skip' ? c.gray(printable(summary)) : printable(summary)}`,
       );
