@@ -5,7 +5,14 @@ import { decideVerdict, summarize, verdictReason } from './verdict.js';
 
 /** The members every judged report opens with: identity, the run's time span, the verdict and its checks. */
 export function judgedReportHead(
-  run: { target: string; startedAt: string; durationMs: number; strict: boolean },
+  run: {
+    target: string;
+    startedAt: string;
+    durationMs: number;
+    strict: boolean;
+    /** Ids of the checks --checks/--skip selected (named in a nothing-verified reason). */
+    selected?: readonly string[];
+  },
   checks: CheckResult[],
 ): Pick<
   Report,
@@ -21,7 +28,7 @@ export function judgedReportHead(
   | 'summary'
   | 'checks'
 > {
-  const reason = verdictReason(checks, run.strict);
+  const reason = verdictReason(checks, run.strict, run.selected);
   return {
     schemaVersion: 1,
     tool: 'harden-check',

@@ -19,6 +19,24 @@ describe('decideVerdict and verdictReason', () => {
     expect(decideVerdict([], false)).toBe('fail');
   });
 
+  it('names the selected checks and why each skipped, when there are few', () => {
+    const checks = [r('security.hsts', 'skip'), r('security.cors', 'skip'), r('security.csp', 'skip')];
+    expect(verdictReason(checks, false, ['security.hsts'])).toBe(
+      'nothing was verified: the one selected check was skipped (security.hsts: skip)',
+    );
+    expect(verdictReason(checks, false, ['security.hsts', 'security.csp'])).toBe(
+      'nothing was verified: all 2 selected checks were skipped (security.hsts: skip; security.csp: skip)',
+    );
+    const many = Array.from({ length: 5 }, (_, i) => r(`security.x${i}`, 'skip'));
+    expect(
+      verdictReason(
+        many,
+        false,
+        many.map((c) => c.id),
+      ),
+    ).toMatch(/^nothing was verified: all 5 selected checks were skipped, none could run/);
+  });
+
   it('one judged check among skips is enough to pass', () => {
     const checks = [r('security.hsts', 'skip'), r('security.cors', 'pass')];
     expect(decideVerdict(checks, true)).toBe('pass');
