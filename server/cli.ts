@@ -7,6 +7,9 @@ import { writePidFile } from './pid-file.js';
 import { startServer } from './start.js';
 import { VERSION } from './version.js';
 
+/** ServerCommandError codes of a bad option value or config file: usage errors, exit 2. */
+const USAGE_ERRORS = new Set(['CONFIG_INVALID', 'REDIS_URL_INVALID', 'TRUST_PROXY_INVALID']);
+
 interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
@@ -189,7 +192,8 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
       code = err.exitCode === 0 ? 0 : 2;
     } else if (err instanceof ServerCommandError) {
       io.stderr(`harden-server: ${err.message}\n`);
-      code = 1;
+      // A bad option value is a usage error (2), as commander's own parse errors are; the rest is 1.
+      code = USAGE_ERRORS.has(err.code) ? 2 : 1;
     } else {
       const e = err as NodeJS.ErrnoException;
       io.stderr(`harden-server: ${e.message}\n`);
