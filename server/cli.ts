@@ -5,6 +5,7 @@ import { ServerCommandError } from './errors.js';
 import { createBackup, restoreBackup, verifyFile } from './store/backup.js';
 import { writePidFile } from './pid-file.js';
 import { startServer } from './start.js';
+import { usageErrorLine } from '../src/cli/usage-line.js';
 import { VERSION } from './version.js';
 
 /** ServerCommandError codes of a bad option value or config file: usage errors, exit 2. */
@@ -176,13 +177,7 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
   for (const cmd of [program, ...program.commands]) {
     const usage = cmd === program ? 'harden-server' : `harden-server ${cmd.name()}`;
     cmd.configureOutput({
-      outputError: (text) =>
-        io.stderr(
-          `harden-server: ${text
-            .replace(/^error: /, '')
-            .replace(/\s+/g, ' ')
-            .trim()} (see ${usage} --help)\n`,
-        ),
+      outputError: (text) => io.stderr(usageErrorLine('harden-server', text, usage)),
     });
   }
   try {

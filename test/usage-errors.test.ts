@@ -18,10 +18,18 @@ function runServerBin(args: string[]): Promise<{ code: number | null; stdout: st
 
 // Every case is refused by the parser before any target is contacted: the URL points nowhere.
 const CHECK_CASES: Array<[string, string[], RegExp]> = [
-  ['a value out of range', ['http://127.0.0.1:9', '--rate', '-1'], /--rate.*-1.*from 0\.001/],
+  [
+    'a value out of range',
+    ['http://127.0.0.1:9', '--rate', '-1'],
+    /^harden-check: --rate must be a number from 0\.001 to 1000000, not -1 \(see harden-check --help\)$/,
+  ],
   ['an unknown flag', ['http://127.0.0.1:9', '--bogus'], /unknown option '--bogus'/],
   ['a missing option argument', ['http://127.0.0.1:9', '--rate'], /--rate.*argument missing/],
-  ['a value outside the choices', ['http://127.0.0.1:9', '--format', 'xml'], /--format.*xml.*text, json/],
+  [
+    'a value outside the choices',
+    ['http://127.0.0.1:9', '--format', 'xml'],
+    /--format must be one of text, json, junit, markdown, html, not xml /,
+  ],
   ['an unparsable duration', ['http://127.0.0.1:9', '--duration', 'soon'], /--duration.*soon/],
   ['too many arguments', ['http://127.0.0.1:9', 'extra'], /too many arguments/],
   [

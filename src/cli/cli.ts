@@ -1,3 +1,4 @@
+import { usageErrorLine } from './usage-line.js';
 import { Command, CommanderError } from 'commander';
 import { EXIT, HardenError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -40,13 +41,7 @@ Checks are documented in docs/checks.md.`;
  */
 function oneLineUsageErrors(cmd: Command, io: CliIo, usage = 'harden-check'): void {
   cmd.configureOutput({
-    outputError: (text) =>
-      io.stderr.write(
-        `harden-check: ${text
-          .replace(/^error: /, '')
-          .replace(/\s+/g, ' ')
-          .trim()} (see ${usage} --help)\n`,
-      ),
+    outputError: (text) => io.stderr.write(usageErrorLine('harden-check', text, usage)),
   });
 }
 
