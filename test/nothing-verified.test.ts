@@ -66,6 +66,9 @@ describe('a run that verified nothing is not a pass', () => {
       const html = await readFile(f('r.html'), 'utf8');
       expect(html).toMatch(/id="verdict">FAIL</);
       expect(html).toContain('verdict fail: nothing was verified');
+      // "Needs attention" names the reason instead of claiming nothing needs attention.
+      expect(html).toMatch(/<h2>Needs attention<\/h2><p>nothing was verified/);
+      expect(html).not.toContain('Nothing: every check passed or was skipped');
     });
   }
 

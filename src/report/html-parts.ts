@@ -59,15 +59,25 @@ ${fix ? `<div class="fix"><h4>How to fix</h4>${fixHtml(fix)}</div>` : ''}
 </article>`;
 }
 
-/** Failures first, then warnings: each check id once, with endpoints, findings, fix and docs link. */
-export function failuresHtml(checks: readonly CheckResult[], endpoints?: Report['endpoints']): string {
+/**
+ * Failures first, then warnings: each check id once, with endpoints, findings, fix and docs link.
+ * `verdictReason` (a run that failed without a failing check, e.g. one that verified nothing) is
+ * what needs attention when no check is flagged.
+ */
+export function failuresHtml(
+  checks: readonly CheckResult[],
+  endpoints?: Report['endpoints'],
+  verdictReason?: string,
+): string {
   const groups = groupById(checks);
   const flagged = [
     ...groups.filter((g) => g.status === 'fail'),
     ...groups.filter((g) => g.status === 'warn'),
   ];
   if (flagged.length === 0)
-    return '<section id="failures"><h2>Needs attention</h2><p class="quiet">Nothing: every check passed or was skipped.</p></section>';
+    return verdictReason
+      ? `<section id="failures"><h2>Needs attention</h2><p>${esc(verdictReason)}</p></section>`
+      : '<section id="failures"><h2>Needs attention</h2><p class="quiet">Nothing: every check passed or was skipped.</p></section>';
   return `<section id="failures"><h2>Needs attention <span class="count">${flagged.length}</span></h2>\n${flagged.map((g) => findingHtml(g, endpoints)).join('\n')}</section>`;
 }
 
