@@ -24,6 +24,11 @@ const CHECK_CASES: Array<[string, string[], RegExp]> = [
     /^harden-check: --rate must be a number from 0\.001 to 1000000, not -1 \(see harden-check --help\)$/,
   ],
   ['an unknown flag', ['http://127.0.0.1:9', '--bogus'], /unknown option '--bogus'/],
+  [
+    'a header value beyond ISO-8859-1',
+    ['http://127.0.0.1:9', '--load-header', 'X-Name: 日本'],
+    /--load-header: the value of X-Name has characters outside ISO-8859-1; percent-encode them/,
+  ],
   ['a missing option argument', ['http://127.0.0.1:9', '--rate'], /--rate.*argument missing/],
   [
     'a value outside the choices',

@@ -9,7 +9,7 @@ import { endpointLabel, labelEndpoints, parseEndpoint } from './endpoint.js';
 import type { Flags } from './flags.js';
 import { loadOpenApiEndpoints, readOpenApi } from './openapi.js';
 import { firstServerUrl, type SpecEndpoints } from './openapi-endpoints.js';
-import { parseHeader, parseTarget, readErrorSchema } from './parse-values.js';
+import { checkConfigHeader, parseHeader, parseTarget, readErrorSchema } from './parse-values.js';
 import {
   DEFAULT_ENDPOINTS,
   DEFAULT_RATE,
@@ -51,13 +51,15 @@ export async function resolveRunOptions(
   const targetBase = target.pathname.replace(/\/$/, '');
 
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(file.headers ?? {})) headers[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(file.headers ?? {}))
+    headers[checkConfigHeader(k, v, `headers.${k}`)] = v;
   for (const h of flags.header ?? []) {
     const [k, v] = parseHeader(h, '--header');
     headers[k] = v;
   }
   const loadHeaders: Record<string, string> = {};
-  for (const [k, v] of Object.entries(file.load?.headers ?? {})) loadHeaders[k.toLowerCase()] = v;
+  for (const [k, v] of Object.entries(file.load?.headers ?? {}))
+    loadHeaders[checkConfigHeader(k, v, `load.headers.${k}`)] = v;
   for (const h of flags.loadHeader ?? []) {
     const [k, v] = parseHeader(h, '--load-header');
     loadHeaders[k] = v;

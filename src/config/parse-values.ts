@@ -9,9 +9,33 @@ export function parseHeader(text: string, where: string): [string, string] {
     throw new HardenError('USAGE', `${where}: "${text.slice(0, 40)}" is not "Name: value"`);
   }
   const value = text.slice(i + 1).trim();
+  checkFieldValue(name, value, where);
+  return [name.toLowerCase(), value];
+}
+
+/**
+ * A header from the config file: the name must be a token (RFC 9110 §5.1) and the value sendable.
+ * Returns the lower-cased name.
+ */
+export function checkConfigHeader(name: string, value: string, where: string): string {
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+    throw new HardenError('USAGE', `${where}: "${name.slice(0, 40)}" is not a valid header name`);
+  checkFieldValue(name, value, where);
+  return name.toLowerCase();
+}
+
+/**
+ * A field value is a line of octets (RFC 9110 §5.5): no line break or NUL, and no character
+ * beyond ISO-8859-1, which could not be sent as written.
+ */
+function checkFieldValue(name: string, value: string, where: string): void {
   if (/[\r\n\0]/.test(value))
     throw new HardenError('USAGE', `${where}: the value of ${name} contains a line break`);
-  return [name.toLowerCase(), value];
+  if (/[^\t\x20-\xff]/.test(value))
+    throw new HardenError(
+      'USAGE',
+      `${where}: the value of ${name} has characters outside ISO-8859-1; percent-encode them (RFC 9110 §5.5)`,
+    );
 }
 
 /** Validates the target URL: absolute http(s) with a host. */

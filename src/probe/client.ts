@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 import type { Exchange, ProbePurpose } from '../types.js';
 import { classifyTransportError } from './classify-error.js';
+import { urlOnOrigin } from '../http/request-target.js';
 
 export const BODY_CAP = 64 * 1024;
 /** Rate-limit probe responses are many and judged by headers: keep less of each body. */
@@ -65,7 +66,10 @@ export class ProbeClient {
   }
 
   async send(req: ProbeRequest): Promise<Exchange> {
-    const url = new URL(req.path, this.origin);
+    // A path stays on the target's origin, even one that begins // (src/http/request-target.ts).
+    const url = req.path.startsWith('/')
+      ? urlOnOrigin(this.origin, req.path)
+      : new URL(req.path, this.origin);
     const headers: Record<string, string> = {
       'user-agent': this.options.userAgent,
       accept: 'application/json, application/problem+json;q=0.9, */*;q=0.1',

@@ -40,6 +40,13 @@ export interface H1ConnectionOwner {
  * connections (Node's http server after 5 s), and a request written as the close arrives would fail.
  */
 const IDLE_LIMIT_MS = 4000;
+/**
+ * A request on a connection idle at least this long that meets a close before any response byte
+ * is sent once more on a fresh connection (RFC 9112 §9.3.1): the server most likely closed the
+ * idle connection as the request arrived. A close on a busy connection is the server failing, and
+ * is counted as such.
+ */
+const STALE_AFTER_IDLE_MS = 1000;
 const STALE_CLOSE = new Set(['ECONNRESET', 'EPIPE', 'H1_CLOSED']);
 
 export class H1Connection implements ResponseSink {
@@ -50,6 +57,8 @@ export class H1Connection implements ResponseSink {
   private request: H1Request | undefined;
   private handler: H1Handler | undefined;
   private retried = false;
+  /** The request went out on a connection that had sat idle: a close may be an idle-timeout race. */
+  private mayBeStale = false;
   private done = false;
   private keepAlive = true;
   private readonly parser = new ResponseParser(this);
@@ -65,7 +74,9 @@ export class H1Connection implements ResponseSink {
     this.handler = handler;
     this.retried = retried;
     const now = performance.now();
-    if (this.socket && now - this.idleSince > IDLE_LIMIT_MS) this.closeSocket();
+    const idleFor = now - this.idleSince;
+    if (this.socket && idleFor > IDLE_LIMIT_MS) this.closeSocket();
+    this.mayBeStale = this.socket !== undefined && this.served > 0 && idleFor >= STALE_AFTER_IDLE_MS;
     this.since = now;
     if (!this.socket) this.open();
     else if (this.connected) this.send(now);
@@ -135,7 +146,9 @@ export class H1Connection implements ResponseSink {
       this.closeSocket();
       return;
     }
-    if (!this.parser.readingHead) this.since = performance.now();
+    // Timeouts (checkTimeout): from the send to a complete head, then the longest pause in the body.
+    const inHead = this.parser.readingHead;
+    if (!inHead) this.since = performance.now();
     let leftover: number;
     try {
       leftover = this.parser.execute(chunk);
@@ -144,6 +157,7 @@ export class H1Connection implements ResponseSink {
       return;
     }
     if (this.done) this.finish(this.keepAlive && leftover === 0);
+    else if (inHead && !this.parser.readingHead) this.since = performance.now();
   }
 
   private onGone(socket: Socket, err: Error | undefined): void {
@@ -167,9 +181,9 @@ export class H1Connection implements ResponseSink {
       return;
     }
     const code = (failure as { code?: string } | undefined)?.code ?? 'H1_CLOSED';
-    // A reused connection closed before any byte of the response: the server closed it while idle.
+    // A connection that sat idle closed before any byte of the response: an idle-timeout race.
     if (
-      this.served > 0 &&
+      this.mayBeStale &&
       this.parser.received === 0 &&
       this.request!.idempotent &&
       !this.retried &&

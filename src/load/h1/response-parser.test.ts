@@ -125,6 +125,16 @@ describe('X-Latency-MS', () => {
 describe('protocol errors', () => {
   const error = (raw: string, opts: { eof?: boolean } = {}) => parse([raw], opts).error;
 
+  it('rejects bytes that cannot begin a status line before any line feed arrives', () => {
+    // An HTTP/2 SETTINGS frame (RFC 9113 §6.5) and a TLS alert record (RFC 8446 §6).
+    expect(parse([Buffer.from('000000040000000000', 'hex').toString('latin1')]).error).toBe(
+      'H1_INVALID_STATUS_LINE',
+    );
+    expect(parse(['\x15\x03\x03\x00\x02\x02\x32']).error).toBe('H1_INVALID_STATUS_LINE');
+    expect(parse(['HTTP/1.', '1 200 OK\r\nContent-Length: 0\r\n\r\n']).error).toBeUndefined();
+    expect(parse(['HTTP/', '2']).error).toBe('H1_INVALID_STATUS_LINE');
+  });
+
   it('rejects what is not an HTTP/1.x status line', () => {
     expect(error('SSH-2.0-OpenSSH_9.6\r\n\r\n')).toBe('H1_INVALID_STATUS_LINE');
     expect(error('HTTP/2 200\r\n\r\n')).toBe('H1_INVALID_STATUS_LINE');
@@ -168,8 +178,13 @@ describe('protocol errors', () => {
     const big = `HTTP/1.1 200 OK\r\nX-Big: ${'a'.repeat(17_000)}\r\n\r\n`;
     expect(error(big)).toBe('H1_HEADERS_OVERFLOW');
     expect(parse(big.match(/[\s\S]{1,100}/g)!).error).toBe('H1_HEADERS_OVERFLOW');
-    const many = `HTTP/1.1 200 OK\r\n${'X-A: 1\r\n'.repeat(3000)}\r\n`;
-    expect(error(many)).toBe('H1_HEADERS_OVERFLOW');
+    // Field names and values count, as undici counts them: 4,000 × "X-A: 1" is 16,000 of them.
+    expect(error(`HTTP/1.1 200 OK\r\n${'X-A: 1\r\n'.repeat(4000)}Content-Length: 0\r\n\r\n`)).toBeUndefined();
+    expect(error(`HTTP/1.1 200 OK\r\n${'X-A: 1\r\n'.repeat(4200)}\r\n`)).toBe('H1_HEADERS_OVERFLOW');
+    // Whitespace does not count, but the raw section is bounded too.
+    expect(error(`HTTP/1.1 200 OK\r\n${`X-A:${' '.repeat(1000)}1\r\n`.repeat(70)}\r\n`)).toBe(
+      'H1_HEADERS_OVERFLOW',
+    );
     const trailers = `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n${'X-T: 1\r\n'.repeat(3000)}\r\n`;
     expect(error(trailers)).toBe('H1_HEADERS_OVERFLOW');
   });

@@ -3,6 +3,7 @@
 // without copying them. Framing and persistence follow RFC 9112; anything the grammar forbids is an
 // H1Error (classified as NOT_HTTP), so a hostile server cannot make a broken exchange count as a
 // response. Field values are not interpreted beyond the framing fields.
+import { BAD_VALUE_BYTE, contentLength, digitsValue, framingField, listHas, TCHAR } from './field-bytes.js';
 import { H1Error } from './h1-error.js';
 
 /** Receives the parser's events; implemented by the connection (no allocation per event). */
@@ -13,8 +14,15 @@ export interface ResponseSink {
   onMessageComplete(keepAlive: boolean): void;
 }
 
-/** Largest response header section (and trailer section) accepted, bytes — undici's and Node's default. */
+/**
+ * Most bytes of field names and values in a header (or trailer) section, counted as undici — the
+ * probe phase's client — counts them, so both phases accept the same responses.
+ */
 export const MAX_HEADER_BYTES = 16 * 1024;
+/** Most raw bytes of a header (or trailer) section, separators and whitespace included. */
+const MAX_SECTION_BYTES = 4 * MAX_HEADER_BYTES;
+/** Every HTTP/1.x status line starts so (RFC 9112 §2.3, §4). */
+const STATUS_PREFIX = Buffer.from('HTTP/1.');
 /** Longest chunk-size line (with chunk extensions) accepted, bytes. */
 const MAX_CHUNK_LINE = 4096;
 
@@ -29,73 +37,18 @@ enum State {
   BodyUntilClose,
 }
 
-// tchar (RFC 9110 §5.6.2): ! # $ % & ' * + - . ^ _ ` | ~ DIGIT ALPHA
-const TCHAR = new Uint8Array(256);
-for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
-  TCHAR[c.charCodeAt(0)] = 1;
-// Bytes not allowed in a field value (RFC 9110 §5.5): CTLs other than HTAB, and DEL.
-const BAD_VALUE_BYTE = new Uint8Array(256);
-for (let b = 0; b < 32; b++) if (b !== 9) BAD_VALUE_BYTE[b] = 1;
-BAD_VALUE_BYTE[127] = 1;
-
-const CONTENT_LENGTH = Buffer.from('content-length');
-const TRANSFER_ENCODING = Buffer.from('transfer-encoding');
-const CONNECTION = Buffer.from('connection');
-const X_LATENCY_MS = Buffer.from('x-latency-ms');
-
-/** Case-insensitive match of buf[start, start+name.length) against a lower-case token. */
-function nameIs(buf: Buffer, start: number, len: number, name: Buffer): boolean {
-  if (len !== name.length) return false;
-  for (let i = 0; i < len; i++) if ((buf[start + i]! | 0x20) !== name[i]) return false;
-  return true;
-}
-
-/** Whole milliseconds from plain digits (RFC 9110 §5.6.1 style 1*DIGIT), else undefined. */
-function digitsValue(buf: Buffer, start: number, end: number): number | undefined {
-  if (end <= start || end - start > 12) return undefined;
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const b = buf[i]!;
-    if (b < 48 || b > 57) return undefined;
-    n = n * 10 + b - 48;
-  }
-  return n;
-}
-
-/** True when a comma-separated list (RFC 9110 §5.6.1) has `token` as a member, case-insensitively. */
-function listHas(value: string, token: string): boolean {
-  for (const member of value.toLowerCase().split(',')) if (member.trim() === token) return true;
-  return false;
-}
-
-/**
- * Content-Length (RFC 9110 §8.6): 1*DIGIT, or a list of identical values, which a recipient may
- * accept as that value; anything else makes the framing unknowable (RFC 9112 §6.3 item 5).
- */
-function contentLength(value: string, previous: number): number {
-  let n = -1;
-  for (const member of value.split(',')) {
-    const m = member.trim();
-    if (!/^\d{1,15}$/.test(m))
-      throw new H1Error('H1_INVALID_CONTENT_LENGTH', `invalid Content-Length "${value.slice(0, 40)}"`);
-    const v = Number(m);
-    if (n !== -1 && v !== n)
-      throw new H1Error('H1_INVALID_CONTENT_LENGTH', 'conflicting Content-Length values');
-    n = v;
-  }
-  if (previous !== -1 && previous !== n)
-    throw new H1Error('H1_INVALID_CONTENT_LENGTH', 'conflicting Content-Length field lines');
-  return n;
-}
-
 export class ResponseParser {
   private state = State.Idle;
   private headRequest = false;
   /** Bytes of an incomplete line kept between chunks (head, chunk-size and trailer lines). */
   private parts: Buffer[] = [];
   private partBytes = 0;
-  /** Header (or trailer) section bytes read so far, against MAX_HEADER_BYTES. */
+  /** Raw header (or trailer) section bytes read so far, against MAX_SECTION_BYTES. */
   private sectionBytes = 0;
+  /** Field name and value bytes of the section so far, against MAX_HEADER_BYTES. */
+  private fieldBytes = 0;
+  /** Bytes of the status line checked against STATUS_PREFIX so far. */
+  private prefixSeen = 0;
   private sawStatusLine = false;
   private status = 0;
   private http10 = false;
@@ -143,6 +96,9 @@ export class ResponseParser {
         case State.Idle:
           return end - pos;
         case State.Head:
+          if (this.prefixSeen < STATUS_PREFIX.length) this.checkPrefix(chunk, pos);
+          pos = this.lines(chunk, pos);
+          break;
         case State.ChunkSize:
         case State.Trailers:
           pos = this.lines(chunk, pos);
@@ -204,6 +160,8 @@ export class ResponseParser {
   private startHead(): void {
     this.state = State.Head;
     this.sectionBytes = 0;
+    this.fieldBytes = 0;
+    this.prefixSeen = 0;
     this.sawStatusLine = false;
     this.status = 0;
     this.http10 = false;
@@ -215,10 +173,20 @@ export class ResponseParser {
     this.lastField = 0;
   }
 
+  /**
+   * Bytes that cannot begin an HTTP/1.x status line (an HTTP/2 frame, a TLS alert) fail at once,
+   * before any line feed arrives.
+   */
+  private checkPrefix(chunk: Buffer, pos: number): void {
+    for (let i = pos; i < chunk.length && this.prefixSeen < STATUS_PREFIX.length; i++, this.prefixSeen++)
+      if (chunk[i] !== STATUS_PREFIX[this.prefixSeen])
+        throw new H1Error('H1_INVALID_STATUS_LINE', 'the response does not begin with HTTP/1.');
+  }
+
   /** Consumes complete lines from chunk[pos…]; keeps an incomplete tail for the next chunk. */
   private lines(chunk: Buffer, pos: number): number {
     const lf = chunk.indexOf(10, pos);
-    const limit = this.state === State.ChunkSize ? MAX_CHUNK_LINE : MAX_HEADER_BYTES - this.sectionBytes;
+    const limit = this.state === State.ChunkSize ? MAX_CHUNK_LINE : MAX_SECTION_BYTES - this.sectionBytes;
     if (lf === -1) {
       this.partBytes += chunk.length - pos;
       if (this.partBytes > limit) this.overflow();
@@ -239,9 +207,17 @@ export class ResponseParser {
     return lf + 1;
   }
 
+  private countField(bytes: number): void {
+    this.fieldBytes += bytes;
+    if (this.fieldBytes > MAX_HEADER_BYTES) this.overflow();
+  }
+
   private overflow(): never {
     if (this.state === State.ChunkSize) throw new H1Error('H1_INVALID_CHUNK', 'chunk-size line too long');
-    throw new H1Error('H1_HEADERS_OVERFLOW', `response header section exceeds ${MAX_HEADER_BYTES} bytes`);
+    throw new H1Error(
+      'H1_HEADERS_OVERFLOW',
+      `response header section exceeds ${MAX_HEADER_BYTES} bytes of field names and values`,
+    );
   }
 
   /** One line buf[start, lf) without its LF (a CR before the LF is dropped: RFC 9112 §2.2). */
@@ -253,8 +229,10 @@ export class ResponseParser {
     }
     this.sectionBytes += lf + 1 - start;
     if (this.state === State.Trailers) {
+      // Trailer fields are not used; each line counts whole against the limit.
       if (end === start) this.complete();
-      return; // trailer fields are not used
+      else this.countField(end - start);
+      return;
     }
     if (!this.sawStatusLine) {
       this.statusLine(buf, start, end);
@@ -297,7 +275,9 @@ export class ResponseParser {
     const first = buf[start]!;
     if (first === 32 || first === 9) {
       // obs-fold: a continuation of the previous field line, replaced by SP (RFC 9112 §5.2).
-      if (this.lastField !== 0) this.folded(this.lastField, buf.toString('latin1', start, end).trim());
+      const value = buf.toString('latin1', start, end).trim();
+      this.countField(value.length);
+      if (this.lastField !== 0) this.folded(this.lastField, value);
       return;
     }
     let colon = start;
@@ -315,15 +295,8 @@ export class ResponseParser {
     while (vs < ve && (buf[vs] === 32 || buf[vs] === 9)) vs++;
     while (ve > vs && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
     const len = colon - start;
-    const field = nameIs(buf, start, len, CONTENT_LENGTH)
-      ? 1
-      : nameIs(buf, start, len, TRANSFER_ENCODING)
-        ? 2
-        : nameIs(buf, start, len, CONNECTION)
-          ? 3
-          : nameIs(buf, start, len, X_LATENCY_MS)
-            ? 4
-            : 0;
+    this.countField(len + ve - vs);
+    const field = framingField(buf, start, len);
     this.lastField = field;
     if (field === 4) {
       // The first X-Latency-MS line counts.
@@ -394,6 +367,7 @@ export class ResponseParser {
     if (size === 0) {
       this.state = State.Trailers;
       this.sectionBytes = 0;
+      this.fieldBytes = 0;
       return;
     }
     this.state = State.ChunkData;
