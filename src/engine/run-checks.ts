@@ -36,7 +36,7 @@ export async function runChecksWithOptions(given: RunOptions, hooks: RunHooks = 
   const checks = configured.filter((c) => runsProbes(given.shard) || c.category === 'slo');
   const needs = probeNeeds(checks);
   const { options, plan } = await planEndpoints(given);
-  const errorValidator = createErrorValidator(options.errorSchema);
+  const errorValidator = await createErrorValidator(options.errorSchema);
   const target = new URL(options.target);
   const client = new ProbeClient(target.origin, {
     timeoutMs: options.timeoutMs,
