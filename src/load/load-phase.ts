@@ -1,8 +1,8 @@
-import { Pool } from 'undici';
 import type { LatencyEvidence } from '../checks/define.js';
 import { endpointLabel } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
 import { joinPath } from '../probe/run-probe.js';
+import { Pool } from '../probe/undici-dispatchers.js';
 import { abortOnFailure } from './abort.js';
 import { type ExecutionRecord, type PlanRecord, signalName } from './execution.js';
 import { type LoadPlan, LoadRunner, type LoadTarget } from './run-load.js';
