@@ -1,11 +1,12 @@
 import type { Flags } from '../../config/flags.js';
 import { resolveRunOptions } from '../../config/load-config.js';
-import { runChecksWithOptions } from '../../engine/run-checks.js';
+import { hasLoadPhase, runChecksWithOptions } from '../../engine/run-checks.js';
 import type { Report } from '../../types.js';
 import { listenForInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import type { CliOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
+import { keepBaselineWasm } from '../wasm-tiering.js';
 import { assertOutputsWritable, emitReport, outputPlan } from './emit.js';
 import { emitUnreachable } from './unreachable-report.js';
 
@@ -53,6 +54,7 @@ export async function runCheck(
     flags.duration ??= 3;
   }
   const options = await resolveRunOptions(target, flags, io.cwd, io.env);
+  if (io.ownsProcess && !hasLoadPhase(options)) keepBaselineWasm();
   const compare = o.baseline
     ? await (await import('./diff.js')).prepareBaseline(o.baseline, o.maxRegression, io.cwd)
     : undefined;
