@@ -1,5 +1,5 @@
 import { judgedReportHead } from './report-head.js';
-import type { CheckContext, CheckDef } from '../checks/define.js';
+import type { CheckContext } from '../checks/define.js';
 import { notServingEndpoints } from '../checks/endpoint-reachable.js';
 import { CHECKS } from '../checks/registry.js';
 import { endpointLabel } from '../config/endpoint.js';
@@ -24,20 +24,6 @@ export interface RunHooks {
   onLoadStart?: (runner: LoadRunner) => void;
 }
 
-/** In a sharded run only shard 1 probes; the others add load (and judge it) only. */
-function runnable(configured: readonly CheckDef[], given: RunOptions): CheckDef[] {
-  return configured.filter((c) => runsProbes(given.shard) || c.category === 'slo');
-}
-
-/**
- * Whether a run with these options has a load phase: an slo check is selected and the duration is
- * not 0 (it is still left out when no endpoint turns out to be measurable).
- */
-export function hasLoadPhase(given: RunOptions): boolean {
-  const checks = runnable(selectChecks(given.categories, given.skip, given.checkIds), given);
-  return given.load.durationSec > 0 && probeNeeds(checks).has('load');
-}
-
 /**
  * One run: select checks → probe phase (requests derived from what the checks need) → load phase
  * (when an slo check is enabled) → evaluate checks over the recorded evidence → report.
@@ -46,7 +32,8 @@ export async function runChecksWithOptions(given: RunOptions, hooks: RunHooks = 
   const startedAt = new Date();
   const t0 = performance.now();
   const configured = selectChecks(given.categories, given.skip, given.checkIds);
-  const checks = runnable(configured, given);
+  // In a sharded run only shard 1 probes; the others add load (and judge it) only.
+  const checks = configured.filter((c) => runsProbes(given.shard) || c.category === 'slo');
   const needs = probeNeeds(checks);
   const { options, plan } = await planEndpoints(given);
   const errorValidator = await createErrorValidator(options.errorSchema);

@@ -1,6 +1,6 @@
 import type { Flags } from '../../config/flags.js';
 import { resolveRunOptions } from '../../config/load-config.js';
-import { hasLoadPhase, runChecksWithOptions } from '../../engine/run-checks.js';
+import { runChecksWithOptions } from '../../engine/run-checks.js';
 import type { Report } from '../../types.js';
 import { listenForInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
@@ -54,7 +54,7 @@ export async function runCheck(
     flags.duration ??= 3;
   }
   const options = await resolveRunOptions(target, flags, io.cwd, io.env);
-  if (io.ownsProcess && !hasLoadPhase(options)) keepBaselineWasm();
+  if (io.ownsProcess) keepBaselineWasm();
   const compare = o.baseline
     ? await (await import('./diff.js')).prepareBaseline(o.baseline, o.maxRegression, io.cwd)
     : undefined;
