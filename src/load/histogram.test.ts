@@ -6,6 +6,7 @@ import {
   createHistogram,
   decodeHistogram,
   encodeHistogram,
+  HISTOGRAM_SETTINGS,
   percentilesMs,
   recordMicros,
   shareAbove,
@@ -33,5 +34,35 @@ describe('decodeHistogram', () => {
         ]);
     }
     expect(encodeHistogram(decoded)).toBe(encoded);
+  });
+
+  it('builds, encodes and decodes exactly like the hdr-histogram-js index does', () => {
+    const mine = createHistogram();
+    const theirs = hdr.build({ ...HISTOGRAM_SETTINGS, bitBucketSize: 32, useWebAssembly: false });
+    expect(mine.constructor).toBe(theirs.constructor);
+    expect(mine.autoResize).toBe(theirs.autoResize);
+    for (const v of [1, 250, 1_000, 99_999, 60_000_000]) {
+      recordMicros(mine, v);
+      recordMicros(theirs, v);
+    }
+    const encoded = hdr.encodeIntoCompressedBase64(theirs);
+    expect(encodeHistogram(mine)).toBe(encoded);
+    const decoded = decodeHistogram(`  ${encoded}\n`);
+    expect(decoded.constructor).toBe(hdr.decodeFromCompressedBase64(encoded, 32, false).constructor);
+    expect(percentilesMs(decoded)).toEqual(percentilesMs(theirs));
+    // A malformed string fails the same way.
+    for (const bad of ['abc', 'AAAA', '']) {
+      const error = (f: () => unknown) => {
+        try {
+          f();
+        } catch (err) {
+          return (err as Error).message;
+        }
+        return 'no error';
+      };
+      expect(error(() => decodeHistogram(bad))).toBe(
+        error(() => hdr.decodeFromCompressedBase64(bad, 32, false)),
+      );
+    }
   });
 });
