@@ -5,7 +5,11 @@ import { ServerCommandError } from './errors.js';
 import { createBackup, restoreBackup, verifyFile } from './store/backup.js';
 import { writePidFile } from './pid-file.js';
 import { startServer } from './start.js';
+import { usageErrorLine } from '../src/cli/usage-line.js';
 import { VERSION } from './version.js';
+
+/** ServerCommandError codes of a bad option value or config file: usage errors, exit 2. */
+const USAGE_ERRORS = new Set(['CONFIG_INVALID', 'REDIS_URL_INVALID', 'TRUST_PROXY_INVALID']);
 
 interface Io {
   stdout: (s: string) => void;
@@ -169,6 +173,13 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
       );
     });
 
+  // commander's own parse errors as one `harden-server: …` line (exit 2), like the other errors.
+  for (const cmd of [program, ...program.commands]) {
+    const usage = cmd === program ? 'harden-server' : `harden-server ${cmd.name()}`;
+    cmd.configureOutput({
+      outputError: (text) => io.stderr(usageErrorLine('harden-server', text, usage)),
+    });
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
@@ -176,7 +187,8 @@ export async function runServerCli(argv: string[], io: Io): Promise<number> {
       code = err.exitCode === 0 ? 0 : 2;
     } else if (err instanceof ServerCommandError) {
       io.stderr(`harden-server: ${err.message}\n`);
-      code = 1;
+      // A bad option value is a usage error (2), as commander's own parse errors are; the rest is 1.
+      code = USAGE_ERRORS.has(err.code) ? 2 : 1;
     } else {
       const e = err as NodeJS.ErrnoException;
       io.stderr(`harden-server: ${e.message}\n`);

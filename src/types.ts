@@ -17,7 +17,10 @@ export type Status = 'pass' | 'fail' | 'warn' | 'skip';
 /** An endpoint to probe, e.g. `GET /items`. */
 export interface Endpoint {
   method: string;
+  /** Relative to the URL's base path, as configured (`/items`, `/` for the URL's own path). */
   path: string;
+  /** `METHOD /path` as requested, base path included (set by labelEndpoints; reports show it). */
+  label?: string;
   /** JSON body for non-GET endpoints (only sent where a check needs it). */
   body?: unknown;
 }
@@ -113,6 +116,8 @@ export interface Report {
   durationMs: number;
   /** `error`: the run could not judge the target (unreachable, not HTTP); `error` says why. */
   verdict: 'pass' | 'fail' | 'error';
+  /** Why the verdict is `fail` although no check failed: nothing was verified, or --strict warnings. */
+  verdictReason?: string;
   error?: { code: string; message: string };
   summary: { pass: number; fail: number; warn: number; skip: number };
   checks: CheckResult[];

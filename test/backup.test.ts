@@ -97,7 +97,7 @@ describe('backup, verify, restore', () => {
         c[i] = c[i]! ^ 0x01;
         return c;
       },
-      /corrupt: SHA-256/,
+      /is a corrupt backup: the SHA-256 of its payload does not match/,
     ],
     ['a truncated file', (d) => d.subarray(0, d.length - 100), /truncated/],
     [
@@ -110,7 +110,7 @@ describe('backup, verify, restore', () => {
       },
       /format version 99.*upgrade/,
     ],
-    ['not a backup at all', () => Buffer.from('hello'), /not a backup/],
+    ['not a backup at all', () => Buffer.from('hello'), /is text that is not a harden-server backup/],
     [
       'a database that passes its checksum but not PRAGMA integrity_check',
       (d) =>

@@ -230,7 +230,8 @@ describe('an API that serves its OpenAPI document (FastAPI-like)', () => {
       ]);
       const report = parse(r.stdout);
       expect(report.endpoints?.source).toBe(`the OpenAPI document at ${api.url}/api/v1/openapi.json`);
-      expect(report.endpoints?.probed).toEqual(['GET /items', 'GET /items/42']);
+      // Labelled by the path as requested: the base path is part of it.
+      expect(report.endpoints?.probed).toEqual(['GET /api/v1/items', 'GET /api/v1/items/42']);
       expect(api.seen).toContain('/api/v1/items/42');
       expect(of(report, 'contract.endpoint.reachable').filter((c) => c.status === 'pass')).toHaveLength(2);
     } finally {

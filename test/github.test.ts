@@ -49,6 +49,16 @@ describe('GitHub Actions', () => {
     expect(await readFile(summary, 'utf8')).toMatch(/^## harden-check: ⛔ error[\s\S]*unreachable/);
   });
 
+  it('annotates a run that verified nothing with the reason, as an error', async () => {
+    const summary = join(dir, 'nothing.md');
+    const r = await cli([bad.url, '--checks', 'security.hsts', '--duration', '0', '--format', 'json'], {
+      env: { NO_COLOR: '1', GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^::error title=harden-check verdict::nothing was verified: /m);
+    expect(await readFile(summary, 'utf8')).toMatch(/^## harden-check: ❌ fail[\s\S]*nothing was verified/);
+  });
+
   it('prints nothing GitHub-specific outside Actions', async () => {
     const r = await cli([bad.url, '--duration', '0', '--quiet']);
     expect(r.stderr).not.toMatch(/^::/m);

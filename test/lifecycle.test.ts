@@ -104,12 +104,13 @@ describe('harden-server start refuses bad input with one line', () => {
           1,
           /cannot listen on 192\.0\.2\.1:0: 192\.0\.2\.1 is not an address/,
         ],
-        [['--port', '0', '--redis', 'not a url'], 1, /--redis: "not a url" is not a URL/],
-        [['--port', '0', '--redis', 'http://127.0.0.1:6379'], 1, /unsupported scheme http:/],
+        // A bad option value is a usage error (2), like commander's own parse errors below.
+        [['--port', '0', '--redis', 'not a url'], 2, /--redis: "not a url" is not a URL/],
+        [['--port', '0', '--redis', 'http://127.0.0.1:6379'], 2, /unsupported scheme http:/],
         [['--port', '0', '--redis', 'redis://127.0.0.1:1'], 1, /cannot connect to 127\.0\.0\.1:1/],
         [
           ['--port', '0', '--trust-proxy', '10.0.0.0/abc'],
-          1,
+          2,
           /--trust-proxy: "10\.0\.0\.0\/abc" is not an IP address or CIDR/,
         ],
         [['--port', '99999'], 2, /--port must be an integer from 0 to 65535/],
@@ -118,7 +119,7 @@ describe('harden-server start refuses bad input with one line', () => {
       await writeFile(join(dir, 'bad.json'), '{"apiKeys":[{"name":"x","key":"short","kind":"bypass"}]}');
       cases.push([
         ['--port', '0', '--config', join(dir, 'bad.json')],
-        1,
+        2,
         /--config .*bad\.json: \/apiKeys\/0\/key must NOT have fewer than 16 characters/,
       ]);
       await writeFile(join(dir, 'a-file'), '');

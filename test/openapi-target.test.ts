@@ -64,7 +64,7 @@ describe('--openapi server URLs', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = report(r.stdout);
     expect(doc.target).toBe(`${api.url}/ds`);
-    expect(doc.endpoints.probed).toEqual(['GET /items', 'GET /items/42']);
+    expect(doc.endpoints.probed).toEqual(['GET /ds/items', 'GET /ds/items/42']);
     expect(doc.endpoints.source).toBe(spec);
   });
 

@@ -99,7 +99,7 @@ describe('markdown and text', () => {
   it('text lists each flagged endpoint under its check', () => {
     const text = FORMATTERS.text(failing, { color: false });
     expect(text).toMatch(
-      /^ {2}✗ security\.fingerprint +\d+ of \d+ endpoints flagged: GET \/, GET \/healthz, /m,
+      /^ {2}✗ security\.fingerprint +\d+ of \d+ flagged \(\d+ endpoints? and \d+ other probes\): GET \/, GET \/healthz, /m,
     );
     expect(text).toMatch(/^ {6}✗ .*X-Powered-By: Express/m);
     // The fix and the docs link once per check, not once per endpoint.

@@ -76,6 +76,16 @@ export async function readBackupHeader(
     return undefined;
   }
   const h = header as BackupHeader;
+  if (typeof h.version === 'number' && h.version <= BACKUP_FORMAT_VERSION) {
+    const missing = (['events', 'bytes', 'sha256'] as const).filter(
+      (k) => typeof h[k] !== (k === 'sha256' ? 'string' : 'number'),
+    );
+    if (missing.length > 0)
+      throw new ServerCommandError(
+        'VERIFY_INVALID',
+        `${path} has a harden-server backup header without a valid ${missing.join(', ')}: the header line is damaged; take a new backup`,
+      );
+  }
   if (typeof h.version !== 'number' || h.version > BACKUP_FORMAT_VERSION) {
     throw new ServerCommandError(
       'VERIFY_FUTURE_VERSION',
@@ -91,13 +101,15 @@ export async function checkPayload(path: string, header: BackupHeader, offset: n
   if (bytes !== header.bytes) {
     throw new ServerCommandError(
       'VERIFY_TRUNCATED',
-      `${path} is truncated or padded: payload has ${bytes} bytes, header says ${header.bytes}`,
+      bytes < header.bytes
+        ? `${path} is a truncated backup: its header announces ${header.bytes} bytes of payload, the file holds ${bytes}`
+        : `${path} is a backup with ${bytes - header.bytes} bytes more than its header announces (${header.bytes}): appended to or padded`,
     );
   }
   if (sha256 !== header.sha256) {
     throw new ServerCommandError(
       'VERIFY_CHECKSUM',
-      `${path} is corrupt: SHA-256 of the payload does not match its header`,
+      `${path} is a corrupt backup: the SHA-256 of its payload does not match its header (damaged or altered since it was written)`,
     );
   }
 }

@@ -13,6 +13,7 @@ import {
   readBackupHeader,
 } from './backup-envelope.js';
 import { integrityProblem, openDatabase, sniffFile } from './database.js';
+import { assertReadableFile, EXPECTED, identifyFile } from './identify-file.js';
 import { importEvents, removeDatabaseFiles } from './legacy-import.js';
 import { acquireStateLock, lockHolder } from './lock.js';
 import { parseState, type StateFile } from './state-format.js';
@@ -116,24 +117,21 @@ export interface VerifiedFile {
  * Checks a backup (header, length, SHA-256, then the payload: `PRAGMA integrity_check` and the event
  * count for a database, the schema for a version-1 state), a bare database, or a bare state.json.
  * Read-only for `path`; with `extractTo`, leaves a database built from the file there (for restore).
- * Errors: VERIFY_UNREADABLE, VERIFY_FUTURE_VERSION, VERIFY_TRUNCATED, VERIFY_CHECKSUM, VERIFY_INVALID.
+ * Every refusal is one line saying what the file is and what was expected.
+ * Errors: VERIFY_MISSING, VERIFY_NOT_A_FILE, VERIFY_UNREADABLE, VERIFY_FUTURE_VERSION, VERIFY_TRUNCATED,
+ * VERIFY_CHECKSUM, VERIFY_INVALID.
  */
 export async function verifyFile(path: string, extractTo?: string): Promise<VerifiedFile> {
+  await assertReadableFile(path);
   const found = await readBackupHeader(path);
   if (!found) {
-    const kind = await sniffFile(path).catch(() => 'other' as const);
-    if (kind === 'sqlite') {
-      const events = await checkDatabase(path, path, extractTo);
+    const identified = await identifyFile(path);
+    if (identified.kind === 'sqlite') {
+      const events = await checkDatabase(path, { bare: path }, extractTo);
       return { kind: 'database', header: undefined, events };
     }
-    const parsed = parseState(await readFile(path, 'utf8'));
-    if (!parsed.ok)
-      throw new ServerCommandError(
-        'VERIFY_INVALID',
-        `${path} is not a backup, and as a state file it is ${parsed.reason}`,
-      );
-    if (extractTo) buildFromState(extractTo, parsed.state);
-    return { kind: 'state', header: undefined, events: parsed.state.events.length };
+    if (extractTo) buildFromState(extractTo, identified.state);
+    return { kind: 'state', header: undefined, events: identified.state.events.length };
   }
   const { header, offset } = found;
   await checkPayload(path, header, offset);
@@ -148,7 +146,7 @@ export async function verifyFile(path: string, extractTo?: string): Promise<Veri
       } finally {
         await out.close();
       }
-      events = await checkDatabase(extracted, path);
+      events = await checkDatabase(extracted, { backup: path });
     } catch (err) {
       await removeDatabaseFiles(extracted);
       throw err;
@@ -159,7 +157,7 @@ export async function verifyFile(path: string, extractTo?: string): Promise<Veri
     if (!parsed.ok)
       throw new ServerCommandError(
         'VERIFY_INVALID',
-        `${path} passes its checksum but its state is ${parsed.reason}`,
+        `${path} is a version-1 backup that passes its checksum, but its state is ${parsed.reason}`,
       );
     events = parsed.state.events.length;
     if (extractTo) buildFromState(extractTo, parsed.state);
@@ -168,33 +166,49 @@ export async function verifyFile(path: string, extractTo?: string): Promise<Veri
     if (extractTo) await removeDatabaseFiles(extractTo);
     throw new ServerCommandError(
       'VERIFY_INVALID',
-      `${path} header says ${header.events} events, payload has ${events}`,
+      `${path} is a backup whose header says ${header.events} events, but its database has ${events}`,
     );
   }
   return { kind: 'backup', header, events };
 }
 
-/** integrity_check and event count of a database file; optionally copies it (backup API) to `copyTo`. */
-async function checkDatabase(file: string, shownAs: string, copyTo?: string): Promise<number> {
+/**
+ * integrity_check and event count of a database file: a bare database (`bare`: its path) or the
+ * payload of a backup (`backup`: the backup's path), each named as the user knows it in errors;
+ * optionally copies it (backup API) to `copyTo`.
+ */
+async function checkDatabase(
+  file: string,
+  from: { bare: string } | { backup: string },
+  copyTo?: string,
+): Promise<number> {
+  const shownAs = 'bare' in from ? from.bare : `the database in backup ${from.backup}`;
+  const what =
+    'bare' in from ? `${from.bare} is an SQLite database that` : `${from.backup} is a backup whose database`;
   let db: Database.Database;
   try {
-    db = openDatabase(file, { readonly: true });
+    db = openDatabase(file, { readonly: true, shownAs });
   } catch (err) {
-    throw new ServerCommandError('VERIFY_INVALID', `${shownAs}: ${(err as Error).message}`);
+    throw new ServerCommandError('VERIFY_INVALID', (err as Error).message);
   }
   try {
     const problem = integrityProblem(db);
     if (problem)
-      throw new ServerCommandError('VERIFY_INVALID', `${shownAs} fails PRAGMA integrity_check: ${problem}`);
-    const events = countEvents(db);
+      throw new ServerCommandError('VERIFY_INVALID', `${what} fails PRAGMA integrity_check: ${problem}`);
+    let events: number;
+    try {
+      events = countEvents(db);
+    } catch (err) {
+      throw new ServerCommandError(
+        'VERIFY_INVALID',
+        `${what} has no readable harden-server events table (${(err as Error).message}); ${EXPECTED}`,
+      );
+    }
     if (copyTo) await db.backup(copyTo, { progress: () => 0x7fffffff });
     return events;
   } catch (err) {
     if (err instanceof ServerCommandError) throw err;
-    throw new ServerCommandError(
-      'VERIFY_INVALID',
-      `${shownAs} is not a usable database: ${(err as Error).message}`,
-    );
+    throw new ServerCommandError('VERIFY_INVALID', `${what} cannot be read: ${(err as Error).message}`);
   } finally {
     db.close();
   }

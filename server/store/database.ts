@@ -80,7 +80,12 @@ export async function sniffFile(path: string): Promise<'missing' | 'empty' | 'sq
  * an in-memory database (embedded use, `harden-check demo`).
  * Errors: STATE_INVALID (not SQLite, foreign or newer schema, corrupt header).
  */
-export function openDatabase(path: string | undefined, options: { readonly?: boolean } = {}): Db {
+export function openDatabase(
+  path: string | undefined,
+  options: { readonly?: boolean; shownAs?: string } = {},
+): Db {
+  // Messages name the file as the user knows it (`verify` opens a temporary copy of a backup's payload).
+  const shown = options.shownAs ?? path;
   let db: Db;
   try {
     db = new Database(path ?? ':memory:', {
@@ -90,7 +95,7 @@ export function openDatabase(path: string | undefined, options: { readonly?: boo
   } catch (err) {
     throw new ServerCommandError(
       'STATE_INVALID',
-      `${path} cannot be opened as a database: ${(err as Error).message}`,
+      `${shown} cannot be opened as a database: ${(err as Error).message}`,
     );
   }
   try {
@@ -102,13 +107,13 @@ export function openDatabase(path: string | undefined, options: { readonly?: boo
     if (appId !== APPLICATION_ID && !(appId === 0 && tables.n === 0)) {
       throw new ServerCommandError(
         'STATE_INVALID',
-        `${path} is an SQLite database of another application; refusing to use it as harden-server state`,
+        `${shown} is an SQLite database of another application; refusing to use it as harden-server state`,
       );
     }
     if (version > SCHEMA_VERSION) {
       throw new ServerCommandError(
         'STATE_INVALID',
-        `${path} has schema version ${version}, newer than this harden-server understands (${SCHEMA_VERSION}); upgrade it`,
+        `${shown} has schema version ${version}, newer than this harden-server understands (${SCHEMA_VERSION}); upgrade it`,
       );
     }
     if (!options.readonly) {
@@ -125,7 +130,7 @@ export function openDatabase(path: string | undefined, options: { readonly?: boo
     if (err instanceof ServerCommandError) throw err;
     throw new ServerCommandError(
       'STATE_INVALID',
-      `${path} is not a usable database: ${(err as Error).message}`,
+      `${shown} is not a usable database: ${(err as Error).message}`,
     );
   }
 }

@@ -1,3 +1,4 @@
+import { usageErrorLine } from './usage-line.js';
 import { Command, CommanderError } from 'commander';
 import { EXIT, HardenError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -34,6 +35,16 @@ Examples:
 Exit codes: 0 every check passed, 1 a check failed, 2 bad usage or config, 3 target unreachable or not HTTP, 130 interrupted.
 Checks are documented in docs/checks.md.`;
 
+/**
+ * commander's own parse errors (an unknown flag, a bad or missing option value, a missing argument)
+ * as one `harden-check: …` line naming the help to read, like every other usage error (exit 2).
+ */
+function oneLineUsageErrors(cmd: Command, io: CliIo, usage = 'harden-check'): void {
+  cmd.configureOutput({
+    outputError: (text) => io.stderr.write(usageErrorLine('harden-check', text, usage)),
+  });
+}
+
 /** The harden-check command line. Returns the exit code; only bin/ sets process.exitCode. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;
@@ -46,7 +57,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // Options after `demo`/`merge` belong to that command, not to the default one.
     .enablePositionalOptions()
     .exitOverride()
-    .showHelpAfterError('(run harden-check --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', EXAMPLES);
 
@@ -100,6 +110,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       code = await runWatchCommand(url, o, io);
     });
 
+  oneLineUsageErrors(program, io);
+  for (const sub of program.commands) oneLineUsageErrors(sub, io, `harden-check ${sub.name()}`);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

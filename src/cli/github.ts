@@ -1,6 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import { checkDocsLink } from '../report/check-docs.js';
-import { groupById } from '../report/group-by-id.js';
+import { describeScope, groupById } from '../report/group-by-id.js';
 import type { Report } from '../types.js';
 
 /**
@@ -21,10 +21,13 @@ export function workflowCommands(report: Report): string {
     out.push(
       `::error title=${escapeProperty(`harden-check ${report.error?.code ?? 'ERROR'}`)}::${escapeData(report.error?.message ?? 'the run could not judge the target')}`,
     );
+  if (report.verdict === 'fail' && report.verdictReason)
+    out.push(`::error title=harden-check verdict::${escapeData(report.verdictReason)}`);
   for (const g of groupById(report.checks)) {
     if (g.status !== 'fail' && g.status !== 'warn') continue;
-    const where = g.flagged.map((r) => r.endpoint).filter((e): e is string => Boolean(e));
-    const message = `${g.flagged[0]!.message}${where.length > 1 ? ` (${where.length} endpoints: ${where.join(', ')})` : ''} — ${checkDocsLink(g.id)}`;
+    const on = g.flagged.filter((r) => r.endpoint);
+    const where = on.map((r) => r.endpoint!);
+    const message = `${g.flagged[0]!.message}${where.length > 1 ? ` (${describeScope(on, report.endpoints)}: ${where.join(', ')})` : ''} — ${checkDocsLink(g.id)}`;
     out.push(
       `::${g.status === 'fail' ? 'error' : 'warning'} title=${escapeProperty(g.id)}::${escapeData(message)}`,
     );

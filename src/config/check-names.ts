@@ -52,3 +52,42 @@ export function splitCheckNames(names: readonly string[]): { categories: Categor
   const isCategory = (n: string): n is Category => (CATEGORIES as readonly string[]).includes(n);
   return { categories: names.filter(isCategory), ids: names.filter((n) => !isCategory(n)) };
 }
+
+/**
+ * Whether `--checks` (categories, ids) and `--skip` select a check: everything when neither names
+ * it, then minus what --skip names by id or category. The engine runs exactly these.
+ */
+export function isSelected(
+  c: { id: string; category: Category },
+  categories: readonly Category[] | undefined,
+  skip: readonly string[],
+  ids?: readonly string[],
+): boolean {
+  const chosen =
+    (!categories && !ids) || categories?.includes(c.category) === true || ids?.includes(c.id) === true;
+  return chosen && !skip.includes(c.id) && !skip.includes(c.category);
+}
+
+/**
+ * Refuses, before any traffic, a selection that leaves nothing to run (HardenError USAGE): no check
+ * at all, or with --shard no slo check (the other checks run on shard 1 only, and sharding splits
+ * the load phase). `where` names the options or config fields that made the selection.
+ */
+export function assertSomethingToRun(
+  categories: readonly Category[] | undefined,
+  skip: readonly string[],
+  ids: readonly string[] | undefined,
+  shard: { index: number; total: number } | undefined,
+): void {
+  const selected = CHECKS.filter((c) => isSelected(c, categories, skip, ids));
+  if (selected.length === 0)
+    throw new HardenError(
+      'USAGE',
+      `--checks/--skip (or checks in the config) leave no check to run; nothing would be verified — select at least one of ${CATEGORIES.join(', ')} or a check id`,
+    );
+  if (shard && !selected.some((c) => c.category === 'slo'))
+    throw new HardenError(
+      'USAGE',
+      `--shard ${shard.index}/${shard.total} splits the load phase, but no slo check is selected (${selected.length === 1 ? selected[0]!.id : `${selected.length} checks, none of them slo`}); drop --shard, or add slo to --checks`,
+    );
+}

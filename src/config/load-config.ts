@@ -3,13 +3,13 @@ import { resolve } from 'node:path';
 import { HardenError } from '../errors.js';
 import { parseStartAt, resolveShard } from '../load/shard.js';
 import type { SloTargets } from '../types.js';
-import { parseCheckNames, splitCheckNames } from './check-names.js';
+import { assertSomethingToRun, parseCheckNames, splitCheckNames } from './check-names.js';
 import { type ConfigFile, readConfigFile } from './config-file.js';
-import { endpointLabel, parseEndpoint } from './endpoint.js';
+import { endpointLabel, labelEndpoints, parseEndpoint } from './endpoint.js';
 import type { Flags } from './flags.js';
 import { loadOpenApiEndpoints, readOpenApi } from './openapi.js';
 import { firstServerUrl, type SpecEndpoints } from './openapi-endpoints.js';
-import { parseEndpointLabel, parseHeader, parseTarget, readErrorSchema } from './parse-values.js';
+import { parseHeader, parseTarget, readErrorSchema } from './parse-values.js';
 import {
   DEFAULT_ENDPOINTS,
   DEFAULT_RATE,
@@ -86,7 +86,7 @@ export async function resolveRunOptions(
         ...(e.body !== undefined ? { body: e.body } : {}),
         ...(e.weight ? { weight: e.weight } : {}),
       };
-      if (e.slo) endpointSlo[endpointLabel(ep)] = e.slo;
+      if (e.slo) endpointSlo[endpointLabel(labelEndpoints([ep], targetBase)[0]!)] = e.slo;
       return ep;
     });
   }
@@ -99,6 +99,8 @@ export async function resolveRunOptions(
     else source = { kind: source.kind, detail: `${source.detail} and ${openapi}` };
   }
   if (endpoints.length === 0) endpoints = DEFAULT_ENDPOINTS.map((e) => ({ ...e }));
+  // Reports name each endpoint by the path it is requested at, the URL's base path included.
+  endpoints = labelEndpoints(endpoints, targetBase);
 
   const checkNames =
     flags.checks !== undefined
@@ -114,7 +116,10 @@ export async function resolveRunOptions(
   // With the default plan, endpoints may still come from an OpenAPI document found on the target:
   // `policies` and `checks.cacheable` are then matched once the endpoints are known (engine).
   const deferred = source.kind === 'default';
-  const cacheable = (file.checks?.cacheable ?? []).map((e) => parseEndpointLabel(e, 'checks.cacheable'));
+  const cacheable = labelEndpoints(
+    (file.checks?.cacheable ?? []).map((e) => parseEndpoint(e, 'checks.cacheable')),
+    targetBase,
+  ).map(endpointLabel);
   if (!deferred) assertCacheable(cacheable, endpoints);
 
   const slo: SloTargets = {
@@ -150,6 +155,21 @@ export async function resolveRunOptions(
       'USAGE',
       `--start-at ${flags.startAt} is more than 24 h ahead; give the instant the shards start`,
     );
+  const categories = only
+    ? only.ids.length > 0 && only.categories.length === 0
+      ? []
+      : only.categories
+    : undefined;
+  const checkIds = only && only.ids.length > 0 ? only.ids : undefined;
+  assertSomethingToRun(categories, skip, checkIds, shard);
+  const rateLimitProbe = flags.rateLimitProbe ?? file.rateLimit?.probe ?? false;
+  // Flags that only steer the rate-limit probe would otherwise be ignored without a word.
+  for (const [flag, given] of [
+    ['--wait-for-reset', flags.waitForReset],
+    ['--source-address', flags.sourceAddress],
+  ] as const)
+    if (given !== undefined && !rateLimitProbe)
+      throw new HardenError('USAGE', `${flag} steers the rate-limit probe: add --rate-limit-probe`);
   return {
     ...(shard ? { shard } : {}),
     ...(startAt !== undefined ? { startAtMs: startAt } : {}),
@@ -160,12 +180,8 @@ export async function resolveRunOptions(
     headers,
     loadHeaders,
     secrets,
-    categories: only
-      ? only.ids.length > 0 && only.categories.length === 0
-        ? []
-        : only.categories
-      : undefined,
-    checkIds: only && only.ids.length > 0 ? only.ids : undefined,
+    categories,
+    checkIds,
     skip,
     cacheable,
     slo,
@@ -173,7 +189,7 @@ export async function resolveRunOptions(
     policies,
     policyRules,
     requireLegacyRateLimitHeaders: file.rateLimit?.requireLegacyHeaders ?? false,
-    rateLimitProbe: flags.rateLimitProbe ?? file.rateLimit?.probe ?? false,
+    rateLimitProbe,
     waitForReset: flags.waitForReset ?? file.rateLimit?.waitForReset ?? false,
     sourceAddresses: flags.sourceAddress ?? file.rateLimit?.sourceAddresses ?? [],
     load: {

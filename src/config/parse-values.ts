@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { HardenError } from '../errors.js';
-import { endpointLabel, parseEndpoint } from './endpoint.js';
 
 /** Parses `Name: value`; `where` names the flag for the error. */
 export function parseHeader(text: string, where: string): [string, string] {
@@ -37,10 +36,6 @@ export function parseTarget(text: string): URL {
     );
   }
   return url;
-}
-
-export function parseEndpointLabel(text: string, where: string): string {
-  return endpointLabel(parseEndpoint(text, where));
 }
 
 /** Matches a policies key: an exact `METHOD /path`, a bare path (any method), or a prefix ending in `*`. */

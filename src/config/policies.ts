@@ -19,16 +19,18 @@ export function resolvePolicies(
   endpoints: readonly Endpoint[],
   rules: readonly PolicyRule[],
 ): Record<string, PolicyExpectation | 'none'> {
-  const labels = endpoints.map(endpointLabel);
+  // Keys are written relative to the URL's base path, as endpoints are; results are keyed by label.
+  const written = endpoints.map((e) => endpointLabel({ method: e.method, path: e.path }));
+  const labelOf = new Map(endpoints.map((e, i) => [written[i]!, endpointLabel(e)]));
   const out = defaultPolicies(endpoints);
   for (const { key, value } of rules) {
-    const matched = matchPolicyKey(key, labels);
+    const matched = matchPolicyKey(key, written);
     if (matched.length === 0)
       throw new HardenError(
         'CONFIG_INVALID',
-        `policies: "${key}" matches none of the probed endpoints (${labels.join(', ')})`,
+        `policies: "${key}" matches none of the probed endpoints (${written.join(', ')})`,
       );
-    for (const label of matched) out[label] = value;
+    for (const w of matched) out[labelOf.get(w)!] = value;
   }
   return out;
 }

@@ -71,31 +71,33 @@ function endpointsOf(r: Report): Set<string> {
  * or an interrupted run. A run ended by --abort-on-fail stays comparable: its failed SLO is the
  * result, and shows as a newly failing check.
  */
-function partial(side: 'old' | 'new', r: Report): string[] {
+function partial(who: string, r: Report): string[] {
   const x = r.execution;
   const out: string[] = [];
   if (x?.shard)
     out.push(
-      `the ${side} run is shard ${x.shard.index}/${x.shard.total} of a sharded run: merge its shards (harden-check merge) and compare the merged report`,
+      `${who} is shard ${x.shard.index}/${x.shard.total} of a sharded run: merge its shards (harden-check merge) and compare the merged report`,
     );
   if (x?.interrupted)
     out.push(
-      `the ${side} run was interrupted (${x.interrupted.signal}) after ${x.interrupted.sent} of ${x.interrupted.planned} planned requests`,
+      `${who} was interrupted (${x.interrupted.signal}) after ${x.interrupted.sent} of ${x.interrupted.planned} planned requests`,
     );
   return out;
 }
 
-function incomparable(a: Report, b: Report): string[] {
-  const out: string[] = [];
+/** Why one run cannot be compared at all: it could not judge its target, or measured part of its plan. */
+export function notComparable(who: string, r: Report): string[] {
   // A run that could not judge its target (verdict `error`) has no results to compare.
-  for (const [side, r] of [
-    ['old', a],
-    ['new', b],
-  ] as const) {
-    if (r.verdict === 'error')
-      out.push(`the ${side} run could not judge its target (${r.error?.message ?? 'verdict error'})`);
-    out.push(...partial(side, r));
-  }
+  return [
+    ...(r.verdict === 'error'
+      ? [`${who} could not judge its target (${r.error?.message ?? 'verdict error'})`]
+      : []),
+    ...partial(who, r),
+  ];
+}
+
+function incomparable(a: Report, b: Report): string[] {
+  const out = [...notComparable('the old run', a), ...notComparable('the new run', b)];
   if (a.target !== b.target) out.push(`different targets: ${a.target} and ${b.target}`);
   if (a.rulesVersion !== b.rulesVersion)
     out.push(`different rule sets: ${a.rulesVersion} and ${b.rulesVersion}`);

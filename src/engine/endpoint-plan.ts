@@ -2,6 +2,7 @@ import type { CheckContext } from '../checks/define.js';
 import { OPENAPI_LOCATIONS, type RunOptions } from '../config/options.js';
 import { assertCacheable } from '../config/cacheable.js';
 import { resolvePolicies } from '../config/policies.js';
+import { labelEndpoints } from '../config/endpoint.js';
 
 /**
  * The endpoints a run probes. With none configured, an OpenAPI document served at a conventional
@@ -38,7 +39,7 @@ export async function planEndpoints(
   }
   const next: RunOptions = settle({
     ...options,
-    endpoints: found.endpoints,
+    endpoints: labelEndpoints(found.endpoints, basePath),
     endpointSource: { kind: 'discovered', detail: `the OpenAPI document at ${found.docUrl}` },
     leftOut: found.leftOut,
   });

@@ -107,6 +107,7 @@ export async function runChecksWithOptions(given: RunOptions, hooks: RunHooks = 
         startedAt: startedAt.toISOString(),
         durationMs: Math.round(performance.now() - t0),
         strict: options.strict,
+        selected: configured.map((c) => c.id),
       },
       results,
     ),

@@ -1,5 +1,6 @@
 import type { CheckDef, ProbeNeed } from '../checks/define.js';
 import { CHECKS } from '../checks/registry.js';
+import { isSelected } from '../config/check-names.js';
 import type { Category, CheckResult } from '../types.js';
 
 /** Checks enabled by `--checks` categories or ids and `--skip` ids or categories, in registry order. */
@@ -8,9 +9,7 @@ export function selectChecks(
   skip: readonly string[],
   ids?: readonly string[],
 ): CheckDef[] {
-  const chosen = (c: CheckDef) =>
-    (!categories && !ids) || categories?.includes(c.category) === true || ids?.includes(c.id) === true;
-  return CHECKS.filter((c) => chosen(c) && !skip.includes(c.id) && !skip.includes(c.category));
+  return CHECKS.filter((c) => isSelected(c, categories, skip, ids));
 }
 
 /** A `skip` result for each check that the configuration left out, so every report lists every check. */

@@ -1,7 +1,6 @@
 import type { LatencyEvidence } from '../checks/define.js';
-import { endpointLabel } from '../config/endpoint.js';
+import { endpointLabel, joinPath } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
-import { joinPath } from '../probe/run-probe.js';
 import { Pool } from '../probe/undici-dispatchers.js';
 import { abortOnFailure } from './abort.js';
 import { type ExecutionRecord, type PlanRecord, signalName } from './execution.js';
@@ -177,7 +176,7 @@ export async function runLoadPhase(
     if (cap < shardRequestCount(requests, shard)) {
       requests = Math.max(cap, 0) * (shard?.total ?? 1);
       cappedBy = limiting;
-      politeNote = `polite mode kept the load to ${requests} requests within ${limiting}; give a bypass or override key with --load-header, or --no-polite, for a conclusive run`;
+      politeNote = `polite mode kept the load to ${requests} requests${shard && shard.total > 1 ? ` (all shards; this one sends ${shardRequestCount(requests, shard)})` : ''} within ${limiting}; give a bypass or override key with --load-header, or --no-polite, for a conclusive run`;
     }
   }
   if (requests <= 0) {
@@ -188,7 +187,14 @@ export async function runLoadPhase(
   options.onNotice?.(
     closed
       ? `load: closed model, ${options.load.connections} connections for up to ${options.load.durationSec} s${requests < Number.MAX_SAFE_INTEGER ? `, at most ${requests} requests` : ''} to ${targets.length} endpoint(s)`
-      : describeLoadPlan({ requests, rate: options.load.rate, endpoints: targets.length, needs, cappedBy }),
+      : describeLoadPlan({
+          requests,
+          rate: options.load.rate,
+          endpoints: targets.length,
+          needs,
+          cappedBy,
+          shard,
+        }),
   );
   const durationSec = sized ? requests / options.load.rate : options.load.durationSec;
   const record: PlanRecord = {

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CORS_PROBE_ORIGIN } from '../checks/security-exposure.js';
 import type { CheckContext, ProbeNeed } from '../checks/define.js';
-import { endpointLabel } from '../config/endpoint.js';
+import { endpointLabel, joinPath } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
 import { HardenError } from '../errors.js';
 import { combinedValue, lenientUuidSpellings, singletonField } from '../http/fields/index.js';
@@ -18,12 +18,6 @@ export interface ProbePhaseResult {
 }
 
 /** Joins the target's base path and an endpoint path (`https://h/api` + `/v1/x` → `/api/v1/x`). */
-export function joinPath(target: URL, path: string): string {
-  const base = target.pathname.replace(/\/$/, '');
-  // `/` is the URL's own path, exactly as given (no trailing slash added to a base path).
-  if (base && (path === '/' || path.startsWith('/?'))) return `${base}${path.slice(1)}`;
-  return `${base}${path.startsWith('/') ? path : `/${path}`}`;
-}
 
 const SAFE = new Set(['GET', 'HEAD']);
 const TRANSPORT_TO_CODE: Record<string, ConstructorParameters<typeof HardenError>[0]> = {
@@ -214,7 +208,7 @@ export async function runProbePhase(
       purpose: 'cors-preflight',
       method: 'OPTIONS',
       path: subjectPath,
-      endpoint: `OPTIONS ${subject.path}`,
+      endpoint: `OPTIONS ${subjectPath.split('?', 1)[0]}`,
       headers: {
         origin: CORS_PROBE_ORIGIN,
         'access-control-request-method': 'GET',

@@ -1,9 +1,15 @@
 import type { ReportDiff } from '../diff/diff-reports.js';
 import { DIFF_HEADLINE } from '../diff/format-diff.js';
-import { CATEGORIES, type CheckResult } from '../types.js';
+import { CATEGORIES, type CheckResult, type Report } from '../types.js';
 import { checkDocsLink, checkFix } from './check-docs.js';
 import { CATEGORY_TITLES } from './group.js';
-import { type CheckGroup, flaggedEndpoints, groupById } from './group-by-id.js';
+import {
+  type CheckGroup,
+  describeScope,
+  flaggedEndpoints,
+  groupById,
+  summarizeGroup,
+} from './group-by-id.js';
 import { fmtMs } from './latency-table.js';
 
 export const esc = (s: string): string => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -34,42 +40,53 @@ export function tilesHtml(checks: readonly CheckResult[]): string {
 
 const MAX_FINDINGS = 12;
 
-function findingHtml(g: CheckGroup): string {
+function findingHtml(g: CheckGroup, endpoints?: Report['endpoints']): string {
   const where = flaggedEndpoints(g);
+  const on = describeScope(
+    g.flagged.filter((r) => r.status === g.status && r.endpoint),
+    endpoints,
+  );
   const fix = checkFix(g.id);
   const findings = g.flagged.slice(0, MAX_FINDINGS).map((r) => `<li>${esc(r.message)}</li>`);
   if (g.flagged.length > MAX_FINDINGS)
     findings.push(`<li>… and ${g.flagged.length - MAX_FINDINGS} more</li>`);
   return `<article class="finding ${g.status}" id="check-${esc(g.id)}">
 <h3><span class="badge ${g.status}">${g.status === 'fail' ? 'FAIL' : 'WARN'}</span> <code>${esc(g.id)}</code></h3>
-${where.length ? `<p class="where">on ${where.length === 1 ? '' : `${where.length} endpoints: `}${where.map((w) => `<code>${esc(w)}</code>`).join(', ')}</p>` : ''}
+${where.length ? `<p class="where">on ${where.length === 1 ? '' : `${esc(on)}: `}${where.map((w) => `<code>${esc(w)}</code>`).join(', ')}</p>` : ''}
 <ul class="findings">${findings.join('')}</ul>
 ${fix ? `<div class="fix"><h4>How to fix</h4>${fixHtml(fix)}</div>` : ''}
 <p class="docs"><a href="${esc(checkDocsLink(g.id))}">docs/checks.md § ${esc(g.id)}</a></p>
 </article>`;
 }
 
-/** Failures first, then warnings: each check id once, with endpoints, findings, fix and docs link. */
-export function failuresHtml(checks: readonly CheckResult[]): string {
+/**
+ * Failures first, then warnings: each check id once, with endpoints, findings, fix and docs link.
+ * `verdictReason` (a run that failed without a failing check, e.g. one that verified nothing) is
+ * what needs attention when no check is flagged.
+ */
+export function failuresHtml(
+  checks: readonly CheckResult[],
+  endpoints?: Report['endpoints'],
+  verdictReason?: string,
+): string {
   const groups = groupById(checks);
   const flagged = [
     ...groups.filter((g) => g.status === 'fail'),
     ...groups.filter((g) => g.status === 'warn'),
   ];
   if (flagged.length === 0)
-    return '<section id="failures"><h2>Needs attention</h2><p class="quiet">Nothing: every check passed or was skipped.</p></section>';
-  return `<section id="failures"><h2>Needs attention <span class="count">${flagged.length}</span></h2>\n${flagged.map(findingHtml).join('\n')}</section>`;
+    return verdictReason
+      ? `<section id="failures"><h2>Needs attention</h2><p>${esc(verdictReason)}</p></section>`
+      : '<section id="failures"><h2>Needs attention</h2><p class="quiet">Nothing: every check passed or was skipped.</p></section>';
+  return `<section id="failures"><h2>Needs attention <span class="count">${flagged.length}</span></h2>\n${flagged.map((g) => findingHtml(g, endpoints)).join('\n')}</section>`;
 }
 
 /** Passing and skipped checks: one row per id, endpoints folded into a <details>. */
-export function passingHtml(checks: readonly CheckResult[]): string {
+export function passingHtml(checks: readonly CheckResult[], endpoints?: Report['endpoints']): string {
   const rows = groupById(checks)
     .filter((g) => g.status === 'pass' || g.status === 'skip')
     .map((g) => {
-      const summary =
-        g.results.length === 1
-          ? g.results[0]!.message
-          : `${g.results.length} ${g.results[0]!.endpoint ? 'endpoints' : 'results'}: all ${g.status}`;
+      const summary = summarizeGroup(g, endpoints);
       const inner =
         g.results.length === 1
           ? ''

@@ -100,10 +100,10 @@ ${executionLines(report)
   .map((n) => `<p class="note run">${esc(n)}</p>`)
   .join('\n')}
 <ul class="tiles" id="tiles">${tilesHtml(report.checks)}</ul></header>
-${failuresHtml(report.checks)}
+${failuresHtml(report.checks, report.endpoints, report.verdict === 'fail' ? report.verdictReason : undefined)}
 ${report.baseline ? baselineHtml(report.baseline) : ''}
 ${latencyHtml(report)}
-${passingHtml(report.checks)}
+${passingHtml(report.checks, report.endpoints)}
 </main></body></html>
 `;
 }

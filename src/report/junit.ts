@@ -54,9 +54,21 @@ export function formatJunit(report: Report): string {
     ].join('\n');
   });
   const s = report.summary;
+  // A fail verdict without a failed check (nothing verified, --strict warnings) is one failing test
+  // case of its own, so a CI test view never shows a failed run as green or all skipped.
+  const reason =
+    report.verdict === 'fail' && report.verdictReason ? escapeXml(report.verdictReason) : undefined;
+  if (reason)
+    suites.push(
+      [
+        `  <testsuite name="harden-check verdict" tests="1" failures="1" errors="0" skipped="0" time="0" timestamp="${report.startedAt.slice(0, 19)}">`,
+        `    <testcase classname="harden-check.verdict" name="verdict [${escapeXml(report.target)}]" time="0"><failure message="${reason}" type="verdict">${reason}</failure></testcase>`,
+        '  </testsuite>',
+      ].join('\n'),
+    );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="harden-check ${escapeXml(report.target)} (rules ${report.rulesVersion})" tests="${report.checks.length}" failures="${s.fail}" errors="0" skipped="${s.skip}" time="${seconds}">`,
+    `<testsuites name="harden-check ${escapeXml(report.target)} (rules ${report.rulesVersion})" tests="${report.checks.length + (reason ? 1 : 0)}" failures="${s.fail + (reason ? 1 : 0)}" errors="0" skipped="${s.skip}" time="${seconds}">`,
     ...suites,
     '</testsuites>',
     '',

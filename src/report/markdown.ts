@@ -3,7 +3,7 @@ import type { Report } from '../types.js';
 import { checkDocsLink, checkFix } from './check-docs.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
 import { executionLines } from './execution-lines.js';
-import { describeCounts, flaggedEndpoints, groupById } from './group-by-id.js';
+import { describeCounts, flaggedEndpoints, groupById, summarizeGroup } from './group-by-id.js';
 import { clockTime, intervalPoints, intervalSeries, worstIntervals } from './intervals-view.js';
 import { fmtMs, percentileRows, serverResolutionNote } from './latency-table.js';
 import { runNotes } from './run-notes.js';
@@ -101,12 +101,8 @@ export function formatMarkdown(report: Report): string {
     );
     for (const g of groupById(results)) {
       const eps = g.results.map((r) => r.endpoint).filter((e): e is string => Boolean(e));
-      const result =
-        g.results.length === 1
-          ? g.results[0]!.message
-          : g.flagged.length
-            ? `${g.flagged.length} of ${g.results.length} flagged`
-            : `all ${g.status}`;
+      // The endpoints column names them; the result says what share was flagged, counted as elsewhere.
+      const result = summarizeGroup(g, report.endpoints, { where: false });
       lines.push(`| ${ICON[g.status]} | \`${g.id}\` | ${cell(eps.join(', '))} | ${cell(result)} |`);
     }
     lines.push('');

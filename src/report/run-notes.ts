@@ -7,14 +7,17 @@ import type { Report } from '../types.js';
 /** Left-out operations named one by one in the note; the JSON report lists them all. */
 const MAX_LEFT_OUT = 10;
 
-export function runNotes(report: Report): string[] {
+export function runNotes(report: Report, { verdictReason = true } = {}): string[] {
   if (report.verdict === 'error')
     return [
       `error: ${report.error?.message ?? 'the run could not judge the target'} (${report.error?.code ?? 'ERROR'})`,
     ];
+  const lines: string[] = [];
+  // Why the verdict is fail with no failed check (nothing verified, --strict warnings): said first.
+  if (verdictReason && report.verdictReason) lines.push(`verdict ${report.verdict}: ${report.verdictReason}`);
   const e = report.endpoints;
-  if (!e) return [];
-  const lines = [`endpoints: ${e.probed.join(', ') || 'none'} — from ${e.source}`];
+  if (!e) return lines;
+  lines.push(`endpoints: ${e.probed.join(', ') || 'none'} — from ${e.source}`);
   if (e.notServing?.length)
     lines.push(`not serving (left out of the load phase): ${e.notServing.join(', ')}`);
   if (e.leftOut.length) {

@@ -6,7 +6,7 @@ import { logBuckets } from './distribution.js';
 import { checkDocsLink, checkFix } from './check-docs.js';
 import { executionLines } from './execution-lines.js';
 import { byCategory, CATEGORY_TITLES } from './group.js';
-import { describeCounts, flaggedEndpoints, groupById } from './group-by-id.js';
+import { describeCounts, flaggedEndpoints, groupById, summarizeGroup } from './group-by-id.js';
 import { clockTime, intervalPoints, intervalSeries } from './intervals-view.js';
 import { sparkline } from './sparkline.js';
 import { LAG_MAX_LIMIT_MS, LAG_P99_LIMIT_MS } from '../load/summarize.js';
@@ -42,9 +42,11 @@ export function formatText(report: Report, options: FormatOptions): string {
     c.bold(`harden-check ${report.version} → ${report.target}`) + c.gray(`  (rules ${report.rulesVersion})`),
     '',
   ];
-  for (const note of runNotes(report))
+  // The verdict's reason is said beside the verdict, at the end.
+  const notes = runNotes(report, { verdictReason: false });
+  for (const note of notes)
     out.push(report.verdict === 'error' ? c.red(printable(note)) : c.gray(printable(note)));
-  if (runNotes(report).length) out.push('');
+  if (notes.length) out.push('');
   if (options.quiet) return formatQuiet(report, c, paint);
   const idWidth = Math.max(0, ...report.checks.map((r) => r.id.length));
   for (const [category, results] of byCategory(report.checks)) {
@@ -52,15 +54,7 @@ export function formatText(report: Report, options: FormatOptions): string {
     for (const g of groupById(results)) {
       const rs = g.results;
       const worst = g.status;
-      const noun = rs[0]!.endpoint ? 'endpoints' : 'results';
-      let summary: string;
-      if (rs.length === 1) summary = rs[0]!.message;
-      else if (g.flagged.length === 0 && rs.every((r) => r.status === worst))
-        summary = `${rs.length} ${noun}: all ${worst}`;
-      else {
-        const where = flaggedEndpoints(g);
-        summary = `${g.flagged.length} of ${rs.length} ${noun} flagged${where.length ? `: ${where.join(', ')}` : ''}`;
-      }
+      const summary = summarizeGroup(g, report.endpoints);
       out.push(
         `  ${paint[worst](SYMBOL[worst])} ${c.bold(g.id.padEnd(idWidth))}  ${worst === 'skip' ? c.gray(printable(summary)) : printable(summary)}`,
       );
@@ -136,6 +130,7 @@ export function formatText(report: Report, options: FormatOptions): string {
   if (run.length > 0) out.push(c.bold('Run'), ...run.map((line) => `  ${printable(line)}`), '');
   if (report.baseline) out.push(...formatDiffText(report.baseline).trimEnd().split('\n').map(printable), '');
   const verdict = verdictWord(report, c);
+  if (report.verdictReason) out.push(c.red(printable(report.verdictReason)));
   out.push(`${verdict}  ${describeCounts(report.checks)} in ${(report.durationMs / 1000).toFixed(1)} s`);
   return `${out.join('\n')}\n`;
 }
@@ -159,6 +154,7 @@ function formatQuiet(
       return `${paint[g.status](SYMBOL[g.status])} ${g.id}  ${printable(what)}  (${checkDocsLink(g.id)})`;
     });
   if (report.verdict === 'error') lines.unshift(...runNotes(report).map(printable));
+  if (report.verdictReason) lines.push(printable(report.verdictReason));
   const verdict = verdictWord(report, c);
   lines.push(`${verdict}  ${describeCounts(report.checks)} — ${printable(report.target)}`);
   return `${lines.join('\n')}\n`;

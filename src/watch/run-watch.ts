@@ -86,22 +86,34 @@ async function untilOrStopped(at: number, runner: LoadRunner): Promise<void> {
  */
 export async function runWatch(options: RunOptions, settings: WatchSettings): Promise<Report> {
   const forSec = settings.forText !== undefined ? parseDurationSec(settings.forText) : undefined;
-  // The endpoints a run would probe: configured ones, else an OpenAPI document's GET operations.
-  options = (await planEndpoints(options)).options;
-  const targets = chooseLoadTargets(options);
-  if (targets.length === 0)
-    throw new HardenError('USAGE', 'watch: no GET endpoint to watch; give --endpoint "GET /path"');
-  await assertReachable(options);
+  const metrics = createWatchMetrics(options.slo);
+  // Bound before any request: a --metrics-port in use is refused before the target sees traffic.
+  const served =
+    settings.metricsPort !== undefined
+      ? await serveMetrics(metrics.registry, settings.metricsPort, settings.metricsHost)
+      : undefined;
   const say = (text: string) => settings.out?.write(text);
+  let targets: LoadTarget[];
   let perEndpoint = settings.rateGiven ? options.load.rate : 1;
-  if (options.load.polite) {
-    const polite = await politeRate(options, targets, perEndpoint);
-    if (polite < perEndpoint) {
-      say(
-        `watch: ${Math.round(polite * 1000) / 1000} req/s per endpoint keeps within the advertised rate limits (asked ${perEndpoint}); --no-polite or a bypass key with --load-header to send more\n`,
-      );
-      perEndpoint = polite;
+  try {
+    // The endpoints a run would probe: configured ones, else an OpenAPI document's GET operations.
+    options = (await planEndpoints(options)).options;
+    targets = chooseLoadTargets(options);
+    if (targets.length === 0)
+      throw new HardenError('USAGE', 'watch: no GET endpoint to watch; give --endpoint "GET /path"');
+    await assertReachable(options);
+    if (options.load.polite) {
+      const polite = await politeRate(options, targets, perEndpoint);
+      if (polite < perEndpoint) {
+        say(
+          `watch: ${Math.round(polite * 1000) / 1000} req/s per endpoint keeps within the advertised rate limits (asked ${perEndpoint}); --no-polite or a bypass key with --load-header to send more\n`,
+        );
+        perEndpoint = polite;
+      }
     }
+  } catch (err) {
+    await served?.close();
+    throw err;
   }
   const rate = perEndpoint * targets.length;
   const scale = chooseTimeScale(forSec, settings.timeScale);
@@ -116,7 +128,6 @@ export async function runWatch(options: RunOptions, settings: WatchSettings): Pr
     nominal: { longSec: p.longSec, shortSec: p.shortSec },
   }));
   const recorder = new WindowRecorder(options.slo, pairs, slotSec);
-  const metrics = createWatchMetrics(options.slo);
   const runner = new LoadRunner({
     origin: new URL(options.target).origin,
     targets,
@@ -134,10 +145,6 @@ export async function runWatch(options: RunOptions, settings: WatchSettings): Pr
     recorder.record(endpoint, status, correctedUs);
     metrics.observe(endpoint, status, errorKind, correctedUs);
   };
-  const served =
-    settings.metricsPort !== undefined
-      ? await serveMetrics(metrics.registry, settings.metricsPort, settings.metricsHost)
-      : undefined;
   const startedAt = new Date();
   const t0 = performance.now();
   say(

@@ -1,6 +1,7 @@
 import type { Flags } from '../../config/flags.js';
 import { resolveRunOptions } from '../../config/load-config.js';
 import { runChecksWithOptions } from '../../engine/run-checks.js';
+import { HardenError } from '../../errors.js';
 import type { Report } from '../../types.js';
 import { listenForInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
@@ -54,9 +55,14 @@ export async function runCheck(
     flags.duration ??= 3;
   }
   const options = await resolveRunOptions(target, flags, io.cwd, io.env);
+  if (o.maxRegression !== undefined && o.baseline === undefined)
+    throw new HardenError(
+      'USAGE',
+      '--max-regression applies to a comparison: give --baseline <report.json> (or use harden-check diff)',
+    );
   if (io.ownsProcess) keepBaselineWasm();
   const compare = o.baseline
-    ? await (await import('./diff.js')).prepareBaseline(o.baseline, o.maxRegression, io.cwd)
+    ? await (await import('./diff.js')).prepareBaseline(o.baseline, o.maxRegression, io.cwd, options)
     : undefined;
   const notices = !o.quiet;
   let stopProgress: (() => void) | undefined;

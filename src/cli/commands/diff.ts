@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { diffReports, type ReportDiff } from '../../diff/diff-reports.js';
+import { RULES_VERSION } from '../../checks/registry.js';
+import { diffReports, notComparable, type ReportDiff } from '../../diff/diff-reports.js';
 import { formatDiffJson, formatDiffMarkdown, formatDiffText } from '../../diff/format-diff.js';
 import { parseThresholds } from '../../diff/thresholds.js';
 import { EXIT, HardenError } from '../../errors.js';
@@ -49,13 +50,33 @@ export async function runDiffCommand(
   return { code: diffExitCode(d) };
 }
 
-/** `--baseline OLD.json`: reads the baseline before the run, so a bad file fails fast. */
+/**
+ * `--baseline OLD.json`: reads the baseline before the run, so a bad file fails fast, and refuses
+ * before any traffic what would only make the comparison "incomparable" at the end: a sharded run
+ * (compare the merged report), a baseline that is a shard, interrupted or could not judge its
+ * target, another target or rule set. Throws HardenError USAGE naming the fix.
+ */
 export async function prepareBaseline(
   file: string,
   maxRegression: string[] | undefined,
   cwd: string,
+  run: { target: string; shard?: { index: number; total: number } | undefined },
 ): Promise<(report: Report) => ReportDiff> {
   const thresholds = parseThresholds(maxRegression ?? []);
+  if (run.shard)
+    throw new HardenError(
+      'USAGE',
+      `--baseline compares whole runs, but this run is shard ${run.shard.index}/${run.shard.total}: drop --baseline, merge the shards (harden-check merge), then compare the merged report (harden-check diff ${file} merged.json)`,
+    );
   const old = await readReportFile(resolve(cwd, file));
+  const problems = notComparable('the baseline', old);
+  if (old.target !== run.target) problems.push(`it checked ${old.target}, this run checks ${run.target}`);
+  if (old.rulesVersion !== RULES_VERSION)
+    problems.push(`it was judged by rules ${old.rulesVersion}, this run by ${RULES_VERSION}`);
+  if (problems.length > 0)
+    throw new HardenError(
+      'USAGE',
+      `--baseline ${file} cannot be compared with this run: ${problems.join('; ')}`,
+    );
   return (report) => diffReports(old, report, { thresholds });
 }
