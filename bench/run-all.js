@@ -8,6 +8,7 @@ for (const name of [
   'cold-start.js',
   'loadgen.js',
   'loadgen-process.js',
+  'fixed-cost.js',
   'open-model.js',
   'state-writes.js',
 ]) {

@@ -82,6 +82,11 @@ describe('lazy loading of the CLI', () => {
     expect(modules.filter((m) => m.startsWith('dist/server/'))).toEqual(['dist/server/policies.js']);
     for (const pkg of [
       '@apidevtools/swagger-parser',
+      // Error bodies and config files are judged by validators generated at build time.
+      'ajv',
+      'ajv-formats',
+      // Nor does a run without a load phase load the load generator's histograms.
+      'hdr-histogram-js',
       'ioredis',
       'pino',
       'prom-client',

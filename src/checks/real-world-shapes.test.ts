@@ -63,7 +63,7 @@ function exchange(
   };
 }
 
-const validator = createErrorValidator(undefined);
+const validator = await createErrorValidator(undefined);
 function judge(check: CheckDef, exchanges: Exchange[]) {
   const ctx = {
     exchanges,

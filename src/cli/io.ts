@@ -8,4 +8,6 @@ export interface CliIo {
   cwd: string;
   /** Ctrl-C and SIGTERM (bin/ passes `process`); without it a run cannot be interrupted. */
   signals?: SignalSource;
+  /** The CLI is the whole process (bin/ sets it): it may set process-wide V8 options. */
+  ownsProcess?: boolean;
 }

@@ -1,12 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { HardenError } from '../errors.js';
 import { configSemanticProblems } from './config-semantics.js';
-import { readShippedSchema } from '../schema-files.js';
+import { validate as validateConfigSchema } from '../schema-validators/config.js';
 import type { Category, SloTargets } from '../types.js';
-
-const addFormats = addFormatsModule.default;
 
 /** Shape of harden-check.config.json (validated by schema/config.schema.json). */
 export interface ConfigFile {
@@ -43,17 +40,8 @@ export interface ConfigFile {
   logFile?: string;
 }
 
-// Compiled on first use and kept: the schema is part of the package and never changes at run time.
-let validateConfig: ValidateFunction | undefined;
-
-function configValidator(): ValidateFunction {
-  if (!validateConfig) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
-    validateConfig = ajv.compile(readShippedSchema('config.schema.json'));
-  }
-  return validateConfig;
-}
+/** schema/config.schema.json with every error reported, compiled at build time (scripts/gen-validators.js). */
+const configValidator = () => validateConfigSchema as unknown as ValidateFunction;
 
 /** `/endpoints/0/path` → `endpoints[0].path` (the JSON path a user finds the field by). */
 export function jsonPath(instancePath: string): string {

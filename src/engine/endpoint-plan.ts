@@ -3,7 +3,6 @@ import { OPENAPI_LOCATIONS, type RunOptions } from '../config/options.js';
 import { assertCacheable } from '../config/cacheable.js';
 import { resolvePolicies } from '../config/policies.js';
 import { labelEndpoints } from '../config/endpoint.js';
-import { discoverOpenApi } from '../probe/discover-openapi.js';
 
 /**
  * The endpoints a run probes. With none configured, an OpenAPI document served at a conventional
@@ -22,6 +21,8 @@ export async function planEndpoints(
   if (options.endpointSource.kind !== 'default')
     return { options, plan: { source: describe(options), leftOut: options.leftOut, basePath } };
 
+  // Imported here: only a run without configured endpoints looks for an OpenAPI document.
+  const { discoverOpenApi } = await import('../probe/discover-openapi.js');
   const found = await discoverOpenApi(target, options);
   if (!found) return { options: settle(options), plan: { source: describe(options), leftOut: [], basePath } };
   const serverUrl = found.serverUrl;

@@ -1,9 +1,9 @@
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { HardenError } from '../errors.js';
-import { readShippedSchema } from '../schema-files.js';
+import { validate as validateProblemDetails } from '../schema-validators/problem-details.js';
 
-const addFormats = addFormatsModule.default;
+/** schema/problem-details.schema.json, compiled at build time (scripts/gen-validators.js). */
+const problemDetails = validateProblemDetails as unknown as ValidateFunction;
 
 const RFC_SECTIONS: Record<string, string> = {
   type: '§3.1.1',
@@ -29,23 +29,32 @@ function whoRequires(e: ErrorObject | undefined): string {
   return section ? `RFC 9457 ${section} defines its type` : 'RFC 9457 §3.1';
 }
 
-/** Compiles the error-body schema once (RFC 9457 by default); returns a validator and its name. */
-export function createErrorValidator(custom: { name: string; schema: Record<string, unknown> } | undefined): {
-  name: string;
-  validate: (body: unknown) => string | undefined;
-} {
+/** Compiles a --error-schema with ajv (loaded only then); throws HardenError CONFIG_INVALID. */
+async function compileCustom(schema: Record<string, unknown>): Promise<ValidateFunction> {
+  const [{ Ajv }, { default: addFormatsModule }] = await Promise.all([import('ajv'), import('ajv-formats')]);
   const ajv = new Ajv({ allErrors: false, strict: false });
-  addFormats(ajv);
-  let validate: ReturnType<typeof ajv.compile>;
-  const schema = custom?.schema ?? readShippedSchema('problem-details.schema.json');
+  addFormatsModule.default(ajv);
   try {
-    validate = ajv.compile(schema);
+    return ajv.compile(schema);
   } catch (err) {
     throw new HardenError(
       'CONFIG_INVALID',
       `--error-schema: not a valid JSON Schema (${(err as Error).message.split('\n')[0]})`,
     );
   }
+}
+
+/**
+ * The error-body validator (RFC 9457 by default, precompiled; a --error-schema is compiled here)
+ * and its name. Throws HardenError CONFIG_INVALID for a --error-schema that is not a JSON Schema.
+ */
+export async function createErrorValidator(
+  custom: { name: string; schema: Record<string, unknown> } | undefined,
+): Promise<{
+  name: string;
+  validate: (body: unknown) => string | undefined;
+}> {
+  const validate = custom ? await compileCustom(custom.schema) : problemDetails;
   return {
     name: custom?.name ?? 'RFC 9457 problem details',
     validate(body) {

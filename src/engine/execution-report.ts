@@ -1,6 +1,6 @@
 import type { RunOptions } from '../config/options.js';
-import { type ExecutionRecord, runsProbes } from '../load/execution.js';
-import { type LoadPhaseResult, signalName } from '../load/load-phase.js';
+import { type ExecutionRecord, runsProbes, signalName } from '../load/execution.js';
+import type { LoadPhaseResult } from '../load/load-phase.js';
 import type { CheckDef } from '../checks/define.js';
 import type { Shard } from '../load/shard.js';
 import type { CheckResult, Report } from '../types.js';

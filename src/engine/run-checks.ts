@@ -4,7 +4,7 @@ import { notServingEndpoints } from '../checks/endpoint-reachable.js';
 import { CHECKS } from '../checks/registry.js';
 import { endpointLabel } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
-import { type LoadPhaseResult, runLoadPhase } from '../load/load-phase.js';
+import type { LoadPhaseResult } from '../load/load-phase.js';
 import type { LoadRunner } from '../load/run-load.js';
 import { ProbeClient } from '../probe/client.js';
 import { runProbePhase } from '../probe/run-probe.js';
@@ -36,7 +36,7 @@ export async function runChecksWithOptions(given: RunOptions, hooks: RunHooks = 
   const checks = configured.filter((c) => runsProbes(given.shard) || c.category === 'slo');
   const needs = probeNeeds(checks);
   const { options, plan } = await planEndpoints(given);
-  const errorValidator = createErrorValidator(options.errorSchema);
+  const errorValidator = await createErrorValidator(options.errorSchema);
   const target = new URL(options.target);
   const client = new ProbeClient(target.origin, {
     timeoutMs: options.timeoutMs,
@@ -59,6 +59,8 @@ export async function runChecksWithOptions(given: RunOptions, hooks: RunHooks = 
     if (measurable.length === 0)
       loadNotRun = `no measurable endpoint: ${[...notServing].join(', ') || 'none'} ${notServing.size === 1 ? 'is' : 'are'} not serving (see contract.endpoint.reachable); give endpoints that answer with --endpoint or --openapi`;
     else {
+      // Imported here: the load generator and its histograms are loaded only by runs that send load.
+      const { runLoadPhase } = await import('../load/load-phase.js');
       const outcome = await runLoadPhase(
         { ...options, endpoints: measurable },
         hooks.onLoadStart,

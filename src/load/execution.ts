@@ -51,3 +51,8 @@ export interface ExecutionRecord {
 export function runsProbes(shard: Shard | undefined): boolean {
   return !shard || shard.index === 1;
 }
+
+/** The name of what interrupted a run: the CLI aborts with the signal name; other callers may not. */
+export function signalName(signal: AbortSignal | undefined): string {
+  return typeof signal?.reason === 'string' ? signal.reason : 'abort';
+}

@@ -1,7 +1,7 @@
-import hdr from 'hdr-histogram-js';
+import { buildInt32, decodeCompressedInt32, encodeCompressed, type Histogram } from './hdr.js';
 import type { Percentiles } from '../types.js';
 
-export type Histogram = hdr.Histogram;
+export type { Histogram };
 
 /** 1 µs to 60 s at 3 significant digits; values are recorded in microseconds. */
 export const HISTOGRAM_SETTINGS = {
@@ -13,7 +13,7 @@ export const HISTOGRAM_SETTINGS = {
 export function createHistogram(): Histogram {
   // Int32 counts: recording is a plain array increment (the packed layout costs ~10 % of the
   // load generator's CPU); ~70 KB per histogram.
-  return hdr.build({ ...HISTOGRAM_SETTINGS, bitBucketSize: 32, useWebAssembly: false });
+  return buildInt32(HISTOGRAM_SETTINGS);
 }
 
 /** Records microseconds, clamped into the trackable range (a 90 s stall counts as 60 s, never lost). */
@@ -39,11 +39,15 @@ export function percentilesMs(h: Histogram): Percentiles {
 
 /** Compressed base64 encoding of HdrHistogram (interoperable with the Java/C/Go implementations). */
 export function encodeHistogram(h: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(h);
+  return encodeCompressed(h);
 }
 
+/**
+ * Decodes into Int32 counts, like the recording histogram: the percentile queries of the slo checks
+ * and the reports walk its buckets ≈ 10× faster than over a packed array (same values).
+ */
 export function decodeHistogram(base64: string): Histogram {
-  return hdr.decodeFromCompressedBase64(base64, 'packed', false);
+  return decodeCompressedInt32(base64);
 }
 
 /** Share of recorded values strictly above `micros`. */

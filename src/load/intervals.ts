@@ -1,4 +1,4 @@
-import hdr from 'hdr-histogram-js';
+import { buildInt32, decodeCompressedInt32 } from './hdr.js';
 import { encodeHistogram, type Histogram, HISTOGRAM_SETTINGS, recordMicros } from './histogram.js';
 
 /** Default length of one interval of the latency-over-time series, in milliseconds. */
@@ -199,12 +199,12 @@ export function emptyEntry(index: number, intervalMs: number): IntervalEntry {
 
 /** Decodes an interval histogram into the fast (array-backed) layout; the packed one is ~30× slower to read. */
 export function decodeIntervalHistogram(base64: string): Histogram {
-  return hdr.decodeFromCompressedBase64(base64, 32, false);
+  return decodeCompressedInt32(base64);
 }
 
 /** A fresh interval histogram: array-backed (~70 KB), so only the few still-filling intervals are live. */
 export function createIntervalHistogram(): Histogram {
-  return hdr.build({ ...HISTOGRAM_SETTINGS, bitBucketSize: 32, useWebAssembly: false });
+  return buildInt32(HISTOGRAM_SETTINGS);
 }
 
 let empty: string | undefined;

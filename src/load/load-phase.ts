@@ -1,9 +1,9 @@
-import { Pool } from 'undici';
 import type { LatencyEvidence } from '../checks/define.js';
 import { endpointLabel, joinPath } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
+import { Pool } from '../probe/undici-dispatchers.js';
 import { abortOnFailure } from './abort.js';
-import type { ExecutionRecord, PlanRecord } from './execution.js';
+import { type ExecutionRecord, type PlanRecord, signalName } from './execution.js';
 import { type LoadPlan, LoadRunner, type LoadTarget } from './run-load.js';
 import { shardRequestCount, waitUntil } from './shard.js';
 import type { LoadStats } from './stats.js';
@@ -115,11 +115,6 @@ export function chooseLoadTargets(options: RunOptions): LoadTarget[] {
 /** Headers of load requests: every-request headers plus the load-only ones (e.g. a bypass key). */
 export function loadHeaders(options: RunOptions): Record<string, string> {
   return { 'user-agent': 'harden-check (load)', ...options.headers, ...options.loadHeaders };
-}
-
-/** The name of what interrupted a run: the CLI aborts with the signal name; other callers may not. */
-export function signalName(signal: AbortSignal | undefined): string {
-  return typeof signal?.reason === 'string' ? signal.reason : 'abort';
 }
 
 export interface LoadPhaseResult {

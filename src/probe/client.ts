@@ -1,7 +1,7 @@
-import { Pool } from 'undici';
 import type { Exchange, ProbePurpose } from '../types.js';
 import { classifyTransportError } from './classify-error.js';
 import { urlOnOrigin } from '../http/request-target.js';
+import { Pool } from './undici-dispatchers.js';
 
 export const BODY_CAP = 64 * 1024;
 /** Rate-limit probe responses are many and judged by headers: keep less of each body. */

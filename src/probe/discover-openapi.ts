@@ -1,9 +1,9 @@
-import { Agent, request } from 'undici';
 import { readOpenApi } from '../config/openapi.js';
 import { endpointsFromSpec, type SpecEndpoints } from '../config/openapi-endpoints.js';
 import { OPENAPI_LOCATIONS } from '../config/options.js';
 import { HardenError } from '../errors.js';
 import { classifyTransportError } from './classify-error.js';
+import { Agent } from './undici-dispatchers.js';
 
 /** Largest OpenAPI document read from a target (large specs are a few MiB). */
 export const MAX_SPEC_BYTES = 8 * 1024 * 1024;
@@ -27,10 +27,12 @@ async function fetchText(
   timeoutMs: number,
 ): Promise<{ status: number; body?: string } | { error: { code: string; message: string } }> {
   try {
-    const res = await request(url, {
+    const { origin, pathname, search } = new URL(url);
+    const res = await dispatcher.request({
+      origin,
+      path: pathname + search,
       method: 'GET',
       headers: { accept: 'application/json, application/yaml;q=0.9, */*;q=0.1', ...headers },
-      dispatcher,
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (res.statusCode !== 200) {

@@ -7,6 +7,7 @@ import { listenForInterrupt } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import type { CliOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
+import { keepBaselineWasm } from '../wasm-tiering.js';
 import { assertOutputsWritable, emitReport, outputPlan } from './emit.js';
 import { emitUnreachable } from './unreachable-report.js';
 
@@ -59,6 +60,7 @@ export async function runCheck(
       'USAGE',
       '--max-regression applies to a comparison: give --baseline <report.json> (or use harden-check diff)',
     );
+  if (io.ownsProcess) keepBaselineWasm();
   const compare = o.baseline
     ? await (await import('./diff.js')).prepareBaseline(o.baseline, o.maxRegression, io.cwd, options)
     : undefined;
