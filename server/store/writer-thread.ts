@@ -130,6 +130,11 @@ export class WorkerWriter implements GroupWriter {
     await exited;
   }
 
+  /** Groups handed to the writer and not answered yet. */
+  get outstanding(): number {
+    return this.pending.size;
+  }
+
   /** The thread itself (for fault-injection tests: terminate it to see how a crash is handled). */
   get thread(): Worker | undefined {
     return this.worker;
