@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Durable webhook writes: 50 concurrent clients POST events to harden-server for a few seconds and
 // count acknowledged (committed, fsynced) events/s, with 0, 100k and 1M events already stored. The
-// large stores are seeded straight through SQLite. Also: start-up time and resident memory of the
-// server on the 1M-event store.
+// large stores are seeded straight through SQLite, with random (version 4) UUIDs as the server's own
+// events have, so that their id index is as scattered as a real store's. Also: start-up time and
+// resident memory of the server, and the CPU the server and this load generator spend per event.
 //   node bench/state-writes.js [--seconds 5] [--sizes 0,100000,1000000]
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +35,7 @@ function seed(path, n) {
   const chunk = db.transaction((from, to) => {
     for (let k = from; k < to; k++)
       insert.run(
-        `00000000-0000-4000-8000-${String(k).padStart(12, '0')}`,
+        randomUUID(),
         now,
         'seed',
         `s${k % 10}`,
@@ -64,6 +66,7 @@ async function run(size) {
   let failed = 0;
   const deadline = performance.now() + SECONDS * 1000;
   const cpu0 = cpuSeconds(child.pid);
+  const client0 = process.cpuUsage();
   const started = performance.now();
   // A GET /healthz every 20 ms on its own connection: how long commits hold the event loop.
   const probe = new Pool(child.url, { connections: 1 });
@@ -94,6 +97,7 @@ async function run(size) {
   );
   const secs = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(child.pid) - cpu0;
+  const clientUsage = process.cpuUsage(client0);
   await probing;
   await probe.close();
   health.sort((a, b) => a - b);
@@ -116,6 +120,7 @@ async function run(size) {
     dbMiB,
     rate: acked / secs,
     cpuPerEvent: (cpu * 1e6) / Math.max(acked, 1),
+    clientCpuPerEvent: (clientUsage.user + clientUsage.system) / Math.max(acked, 1),
     healthP99: health[Math.floor(health.length * 0.99)] ?? 0,
     acked,
     failed,
@@ -139,6 +144,7 @@ console.log(
       'events/commit',
       'ms/commit',
       'server CPU/event',
+      'client CPU/event',
       'healthz p99 meanwhile',
       'start-up',
       'RSS at start',
@@ -152,6 +158,7 @@ console.log(
       fmt(r.perCommit, 1),
       fmt(r.commitMs, 2),
       `${fmt(r.cpuPerEvent)} µs`,
+      `${fmt(r.clientCpuPerEvent)} µs`,
       `${fmt(r.healthP99, 1)} ms`,
       `${fmt(r.startMs)} ms`,
       `${fmt(r.rssAtStart)} MiB`,
