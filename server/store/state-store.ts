@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { v7 as uuidv7 } from 'uuid';
 import { ServerCommandError } from '../errors.js';
 import { type Db, openDatabase } from './database.js';
+import { newEventId } from './event-id.js';
 import { prepareReads, type SeriesSummary } from './event-reads.js';
 import type { StoredResponse, WriteItem } from './group-commit.js';
 import { importLegacyStateIfPresent } from './legacy-import.js';
@@ -153,9 +153,7 @@ export class StateStore {
    */
   append(input: NewEvent, key?: KeyToStore): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new ServerCommandError('STATE_CLOSED', 'state store is closed'));
-    // RFC 9562 version 7 (time-ordered): new ids land at one end of the id index, so a commit
-    // touches a few index pages however many random ids are stored, instead of one page per event.
-    const event: StoredEvent = { id: uuidv7(), receivedAt: new Date().toISOString(), ...input };
+    const event: StoredEvent = { id: newEventId(), receivedAt: new Date().toISOString(), ...input };
     const response = key?.respond(event);
     const item: WriteItem = {
       event,
