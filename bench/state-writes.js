@@ -4,6 +4,7 @@
 // large stores are seeded straight through SQLite, with random (version 4) UUIDs as the server's own
 // events have, so that their id index is as scattered as a real store's. Also: start-up time and
 // resident memory of the server, and the CPU the server and this load generator spend per event.
+// Each run starts with 1 s of the same load that is not counted (JIT warm-up of server and client).
 //   node bench/state-writes.js [--seconds 5] [--sizes 0,100000,1000000]
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +21,7 @@ const SECONDS = i === -1 ? 5 : Number(process.argv[i + 1]);
 const j = process.argv.indexOf('--sizes');
 const SIZES = (j === -1 ? '0,100000,1000000' : process.argv[j + 1]).split(',').map(Number);
 const CLIENTS = 50;
+const WARMUP_SECONDS = 1;
 const KEY = 'bench-bypass-key-0123456789abcdef';
 const serverScript = fileURLToPath(new URL('./targets/state-server.js', import.meta.url));
 const BODY = JSON.stringify({ type: 'bench', value: 1, data: { source: 'bench', note: 'x'.repeat(64) } });
@@ -33,15 +35,7 @@ function seed(path, n) {
   const data = JSON.stringify({ source: 'seed', note: 'x'.repeat(64) });
   const now = new Date().toISOString();
   const chunk = db.transaction((from, to) => {
-    for (let k = from; k < to; k++)
-      insert.run(
-        randomUUID(),
-        now,
-        'seed',
-        `s${k % 10}`,
-        k,
-        data,
-      );
+    for (let k = from; k < to; k++) insert.run(randomUUID(), now, 'seed', `s${k % 10}`, k, data);
   });
   for (let k = 0; k < n; k += 50_000) chunk(k, Math.min(n, k + 50_000));
   db.exec(`INSERT INTO series_stats (series, count, sum, min, max, last)
@@ -62,6 +56,20 @@ async function run(size) {
   const startMs = performance.now() - t0;
   const rssAtStart = rssMiB(child.pid);
   const pool = new Pool(child.url, { connections: CLIENTS });
+  const post = () =>
+    pool.request({
+      method: 'POST',
+      path: '/v1/webhooks/events',
+      headers: { 'content-type': 'application/json', 'x-api-key': KEY },
+      body: BODY,
+    });
+  // Warm-up, not counted: the first second runs unoptimised code in both processes.
+  const warmEnd = performance.now() + WARMUP_SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (performance.now() < warmEnd) await (await post()).body.dump();
+    }),
+  );
   let acked = 0;
   let failed = 0;
   const deadline = performance.now() + SECONDS * 1000;
@@ -83,12 +91,7 @@ async function run(size) {
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
       while (performance.now() < deadline) {
-        const res = await pool.request({
-          method: 'POST',
-          path: '/v1/webhooks/events',
-          headers: { 'content-type': 'application/json', 'x-api-key': KEY },
-          body: BODY,
-        });
+        const res = await post();
         await res.body.dump();
         if (res.statusCode === 202) acked++;
         else failed++;
@@ -131,7 +134,7 @@ async function run(size) {
 
 const disk = spawnSync('df', ['-h', tmpdir()], { encoding: 'utf8' }).stdout.trim().split('\n').pop();
 console.log(
-  `durable writes: ${CLIENTS} concurrent clients, ${SECONDS} s per run, SQLite WAL + synchronous=FULL\nmachine: ${machine()}\ntmp filesystem: ${disk}\n`,
+  `durable writes: ${CLIENTS} concurrent clients, ${SECONDS} s per run after ${WARMUP_SECONDS} s of warm-up, SQLite WAL + synchronous=FULL\nmachine: ${machine()}\ntmp filesystem: ${disk}\n`,
 );
 const results = [];
 for (const size of SIZES) results.push(await run(size));
