@@ -9,13 +9,15 @@ set -euo pipefail
 on_path() { command -v "$1" >/dev/null 2>&1; }
 
 # Each check looks where the tests look: Redis, promtool, logrotate and the compiler toolchain (node-gyp, for
-# native addons) on PATH; nginx at its Debian paths; Chromium at CHROMIUM_PATH or /usr/bin/chromium.
+# native addons) on PATH; nginx at its Debian paths; Chromium at CHROMIUM_PATH or /usr/bin/chromium;
+# openssl (test TLS certificates) at its Debian path or on PATH.
 missing=()
 on_path redis-server || missing+=(redis-server)
 [ -x /usr/sbin/nginx ] || [ -x /usr/bin/nginx ] || missing+=(nginx)
 [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
 on_path promtool || missing+=(prometheus)
 on_path logrotate || missing+=(logrotate)
+[ -x /usr/bin/openssl ] || on_path openssl || missing+=(openssl)
 on_path g++ || missing+=(g++)
 on_path make || missing+=(make)
 on_path python3 || missing+=(python3)

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { type Dispatcher, Pool } from 'undici';
 import { classifyTransportError } from '../probe/classify-error.js';
+import { type H1Handler, H1Pool, type H1Request, renderRequest } from './h1/pool.js';
 import { percentilesMs } from './histogram.js';
 import { IntervalRecorder } from './intervals.js';
 import { shardRequestCount } from './shard.js';
@@ -83,14 +83,12 @@ export function weightedSequence(weights: number[]): number[] {
  * nothing is rendered here. Open model: request i is due at t0 + i/rate; its latency counts from
  * that due time (wrk2), so a server stall shows at full size even while the client waits.
  */
-/** Per-target state prepared once: dispatch options and the stats bucket (no lookups per request). */
+/** Per-target state prepared once: the rendered request and the stats bucket (no lookups per request). */
 interface PreparedTarget {
   label: string;
-  options: Dispatcher.DispatchOptions;
+  request: H1Request;
   stats: EndpointStats;
 }
-
-const LATENCY_HEADER = Buffer.from('x-latency-ms');
 
 /** Requests abandoned at the end of a run: classified as timeouts. */
 class LoadAbandonedError extends Error {
@@ -100,23 +98,12 @@ class LoadAbandonedError extends Error {
   }
 }
 
-/** Parses a raw header value of whole milliseconds; undefined unless it is a plain integer. */
-function parseMs(raw: Buffer): number | undefined {
-  if (raw.length === 0 || raw.length > 12) return undefined;
-  let n = 0;
-  for (const byte of raw) {
-    if (byte < 48 || byte > 57) return undefined;
-    n = n * 10 + byte - 48;
-  }
-  return n;
-}
-
 /**
- * One in-flight request: a small object with prototype methods (no closures per request). It
- * implements undici's raw-header handler interface, so no header object is built per response —
- * the hot loop only looks for X-Latency-MS in the raw header list.
+ * One in-flight request: a small object with prototype methods (no closures per request), the
+ * handler of the load client (src/load/h1/), which reads no header objects: it hands over the
+ * status and X-Latency-MS only.
  */
-class InFlight {
+class InFlight implements H1Handler {
   sentAt: number;
   status = 0;
   serverMs: number | undefined = undefined;
@@ -130,36 +117,24 @@ class InFlight {
   }
 
   /** Called when the request is written to a socket: service time starts here. */
-  onConnect(): void {
-    this.sentAt = performance.now();
+  onSent(atMs: number): void {
+    this.sentAt = atMs;
   }
 
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    this.status = statusCode;
-    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-      const name = rawHeaders[i]!;
-      if (name.length === LATENCY_HEADER.length && name.toString('latin1').toLowerCase() === 'x-latency-ms') {
-        this.serverMs = parseMs(rawHeaders[i + 1]!);
-        break;
-      }
-    }
-    return true;
+  onHead(status: number, latencyMs: number | undefined): void {
+    this.status = status;
+    this.serverMs = latencyMs;
   }
 
-  onData(): boolean {
-    return true;
-  }
-
-  onComplete(): void {
-    this.finish(undefined);
+  onComplete(atMs: number): void {
+    this.finish(undefined, atMs);
   }
 
   onError(err: Error): void {
-    this.finish(classifyTransportError(err, this.runner.timeoutMs).code);
+    this.finish(classifyTransportError(err, this.runner.timeoutMs).code, performance.now());
   }
 
-  private finish(errorKind: string | undefined): void {
-    const end = performance.now();
+  private finish(errorKind: string | undefined, end: number): void {
     const correctedUs = (end - this.scheduledAt) * 1000;
     this.runner.intervals.settled(
       this.scheduledAt,
@@ -186,7 +161,7 @@ export class LoadRunner extends EventEmitter {
   readonly timeoutMs: number;
   /** Latency over time: one histogram and counts per interval (src/load/intervals.ts). */
   readonly intervals: IntervalRecorder;
-  private readonly pool: Pool;
+  private readonly pool: H1Pool;
   private readonly sequence: number[];
   private readonly targets: PreparedTarget[];
   private inFlight = 0;
@@ -213,24 +188,13 @@ export class LoadRunner extends EventEmitter {
     this.timeoutMs = plan.timeoutMs;
     this.intervals = new IntervalRecorder(plan.intervalMs);
     this.sequence = weightedSequence(plan.targets.map((t) => t.weight));
+    const origin = new URL(plan.origin);
     this.targets = plan.targets.map((t) => ({
       label: t.label,
-      options: {
-        origin: plan.origin,
-        method: t.method as Dispatcher.HttpMethod,
-        path: t.path,
-        headers: plan.headers,
-      },
+      request: renderRequest(origin, t.method, t.path, plan.headers),
       stats: this.stats.endpoints.get(t.label)!,
     }));
-    this.pool = new Pool(plan.origin, {
-      connections,
-      pipelining: 1,
-      headersTimeout: plan.timeoutMs,
-      bodyTimeout: plan.timeoutMs,
-      keepAliveTimeout: 10_000,
-      connect: { timeout: plan.timeoutMs, rejectUnauthorized: !plan.insecure },
-    });
+    this.pool = new H1Pool(origin, { connections, timeoutMs: plan.timeoutMs, insecure: plan.insecure });
   }
 
   async run(): Promise<LoadStats> {
@@ -292,8 +256,7 @@ export class LoadRunner extends EventEmitter {
   }
 
   /**
-   * Sends one request through undici's dispatch API (no Readable, no Promise per response).
-   * Service time counts from onConnect — when the request is written to a socket — so time
+   * Sends one request through the load client (src/load/h1/pool.ts). Service time counts from onSent — when the request is written to a socket — so time
    * queued behind busy connections shows in the corrected latency but not in the uncorrected one
    * (wrk2's split).
    */
@@ -302,10 +265,7 @@ export class LoadRunner extends EventEmitter {
     this.stats.sent++;
     this.intervals.dispatched(scheduledAt, lagUs);
     this.inFlight++;
-    this.pool.dispatch(
-      target.options,
-      new InFlight(this, target, scheduledAt) as unknown as Dispatcher.DispatchHandler,
-    );
+    this.pool.dispatch(target.request, new InFlight(this, target, scheduledAt));
   }
 
   /**
@@ -316,7 +276,7 @@ export class LoadRunner extends EventEmitter {
   private abandonAfter(ms: number): void {
     if (this.abandonTimer) return;
     this.abandonTimer = setTimeout(() => {
-      if (this.inFlight > 0) this.pool.destroy(new LoadAbandonedError()).catch(() => undefined);
+      if (this.inFlight > 0) this.pool.destroy(new LoadAbandonedError());
     }, ms);
     this.abandonTimer.unref();
   }

@@ -18,11 +18,13 @@ export function classifyTransportError(err: unknown, timeoutMs: number): { code:
       return { code: 'ENOTFOUND', message: 'host name does not resolve (DNS lookup failed)' };
     case 'ECONNRESET':
     case 'UND_ERR_SOCKET':
+    case 'H1_CLOSED':
       return { code: 'ECONNRESET', message: 'connection reset by the server mid-exchange' };
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return { code: 'EHOSTUNREACH', message: 'host unreachable (network route failed)' };
     case 'UND_ERR_HEADERS_OVERFLOW':
+    case 'H1_HEADERS_OVERFLOW':
       return { code: 'HEADERS_OVERFLOW', message: 'response headers exceed 16 KiB' };
     case 'HPE_INVALID_CONSTANT':
     case 'HPE_INVALID_VERSION':
@@ -31,14 +33,21 @@ export function classifyTransportError(err: unknown, timeoutMs: number): { code:
     case 'HPE_CR_EXPECTED':
     case 'HPE_LF_EXPECTED':
     case 'UND_ERR_INFO':
+    case 'H1_INVALID_STATUS_LINE':
+    case 'H1_INVALID_HEADER':
+    case 'H1_INVALID_CONTENT_LENGTH':
+    case 'H1_INVALID_CHUNK':
+    case 'H1_UNEXPECTED_UPGRADE':
       return { code: 'NOT_HTTP', message: 'the server did not answer with valid HTTP' };
     case 'UND_ERR_DESTROYED':
     case 'ClientDestroyedError':
       return { code: 'TIMEOUT', message: 'abandoned: no response before the end of the run' };
     case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'H1_CONNECT_TIMEOUT':
       return { code: 'TIMEOUT', message: `could not connect within ${timeoutMs} ms` };
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
+    case 'H1_RESPONSE_TIMEOUT':
     case 'TimeoutError':
     case 'AbortError':
     case 'ABORT_ERR':
