@@ -19,6 +19,11 @@ export function createStoreMetrics(registry: Registry): StoreMetrics {
     help: 'Group commits that failed: their requests got 503 and none of their events was stored.',
     registers: [registry],
   });
+  const writerExits = new Counter({
+    name: 'harden_state_writer_exits_total',
+    help: 'Unexpected ends of the writer thread: the requests it had not acknowledged got 503 (maybe stored, never acknowledged).',
+    registers: [registry],
+  });
   const pruned = new Counter({
     name: 'harden_state_events_pruned_total',
     help: 'Events deleted by the operator-configured retention policy, by rule (max_events, max_age).',
@@ -56,6 +61,7 @@ export function createStoreMetrics(registry: Registry): StoreMetrics {
   return {
     hooks: {
       onWriteFailure: () => writeFailures.inc(),
+      onWriterExit: () => writerExits.inc(),
       onSweep: (r: SweepResult) => {
         if (r.prunedByCount) pruned.inc({ rule: 'max_events' }, r.prunedByCount);
         if (r.prunedByAge) pruned.inc({ rule: 'max_age' }, r.prunedByAge);

@@ -18,7 +18,8 @@ export interface StoreSetupOptions {
 /**
  * Opens the durable store with its metrics and log lines: one line at open (where the data lives,
  * how many events, the retention policy, the key expiry), one per import of a version-1 state, per
- * retention sweep that deleted events (warn: data was deleted by policy), and per failed commit.
+ * retention sweep that deleted events (warn: data was deleted by policy), per failed commit, and
+ * per unexpected end of the writer thread.
  */
 export async function openStore(
   options: StoreSetupOptions,
@@ -39,6 +40,13 @@ export async function openStore(
         logger.error(
           { code },
           'state commit failed; its requests were answered 503 and nothing of them was stored',
+        );
+      },
+      onWriterExit(code, message) {
+        storeMetrics.hooks.onWriterExit?.(code, message);
+        logger.error(
+          { code, reason: message },
+          'state writer thread exited; the requests it had not acknowledged were answered 503 (a retry with the same Idempotency-Key is safe); the next write starts a new writer',
         );
       },
       onSweep(result) {

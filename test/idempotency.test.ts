@@ -117,12 +117,14 @@ describe('Idempotency-Key (draft-ietf-httpapi-idempotency-key-header), one insta
 
   it('a request whose commit failed leaves its key free, so the retry is stored', async () => {
     const db = server.store.db;
-    const pages = db.pragma('page_count', { simple: true }) as number;
-    db.pragma(`max_page_count = ${pages}`);
+    // Inside SQLite, the writer's insert fails and takes its transaction down, as a full disk would.
+    db.exec(
+      "CREATE TRIGGER refuse_full BEFORE INSERT ON events WHEN NEW.type = 'full' BEGIN SELECT RAISE(ABORT, 'no space'); END",
+    );
     const big = { type: 'full', value: 1, data: { blob: 'x'.repeat(7000) } };
     const failed = await post(server, big, 'disk-full-1');
     expect(failed.status).toBe(503);
-    db.pragma('max_page_count = 1073741823');
+    db.exec('DROP TRIGGER refuse_full');
     const retry = await post(server, big, 'disk-full-1');
     expect(retry.status).toBe(202);
     expect(retry.headers['idempotent-replayed']).toBeUndefined();

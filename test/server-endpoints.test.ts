@@ -128,19 +128,22 @@ describe('when the state cannot be written', () => {
       });
     try {
       expect((await event(1)).status).toBe(202);
-      // The database may not grow: commits fail with SQLITE_FULL, as on a full disk.
-      const pages = s.store.db.pragma('page_count', { simple: true }) as number;
-      s.store.db.pragma(`max_page_count = ${pages}`);
+      // Inside SQLite, every insert now fails and takes its commit down, as a full disk would.
+      s.store.db.exec(
+        "CREATE TRIGGER refuse BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'no space'); END",
+      );
       const failed = await event(2);
       expect(failed.status).toBe(503);
       expect(failed.headers['retry-after']).toBe('5');
       const ready = await call(`${s.url}/readyz`);
       expect(ready.status).toBe(503);
       expect(ready.json()).toMatchObject({
-        checks: { 'state:store': { status: 'fail', output: 'last state write failed (SQLITE_FULL)' } },
+        checks: {
+          'state:store': { status: 'fail', output: 'last state write failed (SQLITE_CONSTRAINT_TRIGGER)' },
+        },
       });
       expect((await call(`${s.url}/metrics`)).text).toMatch(/^harden_state_write_failures_total 1$/m);
-      s.store.db.pragma('max_page_count = 1073741823');
+      s.store.db.exec('DROP TRIGGER refuse');
       expect((await event(3)).status).toBe(202);
       expect((await call(`${s.url}/readyz`)).status).toBe(200);
       expect((await call(`${s.url}/v1/export`)).text.trim().split('\n')).toHaveLength(2);

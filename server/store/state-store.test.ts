@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StateStore } from './state-store.js';
+import type { WorkerWriter } from './writer-thread.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -22,6 +23,8 @@ describe('StateStore', () => {
     expect(store.writes).toBeLessThan(5);
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    // The connection that commits (the writer thread's) is the one that must fsync every commit.
+    expect((store.writer as WorkerWriter).settings).toEqual({ journalMode: 'wal', synchronous: 2 });
     // A second connection (another process would see the same) finds every acknowledged event.
     const reader = new Database(path, { readonly: true });
     const ids = new Set(
@@ -111,17 +114,24 @@ describe('StateStore', () => {
   });
 
   it('a failed commit stores none of its group, rejects all of it, and is reported until a commit succeeds', async () => {
-    const store = await StateStore.open({ path: join(dir, 'state.db') });
+    const failures: string[] = [];
+    const store = await StateStore.open({
+      path: join(dir, 'state.db'),
+      hooks: { onWriteFailure: (code) => failures.push(code) },
+    });
     await store.append(ev(1));
-    const pages = store.db.pragma('page_count', { simple: true }) as number;
-    // The database may not grow: the next commit fails as on a full disk.
-    store.db.pragma(`max_page_count = ${pages}`);
-    const big = { type: 't', series: 's', value: 2, data: { blob: 'x'.repeat(8000) } };
-    const results = await Promise.allSettled([store.append(big), store.append(big), store.append(big)]);
+    // The writer's inserts of value 2 fail inside SQLite, as a full disk fails a commit.
+    store.db.exec(
+      "CREATE TRIGGER refuse_two BEFORE INSERT ON events WHEN NEW.value = 2 BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    );
+    const results = await Promise.allSettled([store.append(ev(5)), store.append(ev(2)), store.append(ev(6))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    expect(store.lastWriteError).toBe('SQLITE_FULL');
+    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'SQLITE_CONSTRAINT_TRIGGER' });
+    expect(store.lastWriteError).toBe('SQLITE_CONSTRAINT_TRIGGER');
+    expect(failures).toEqual(['SQLITE_CONSTRAINT_TRIGGER']);
     expect(allIds(store)).toHaveLength(1);
-    store.db.pragma('max_page_count = 1073741823');
+    expect(store.eventCount).toBe(1);
+    store.db.exec('DROP TRIGGER refuse_two');
     await store.append(ev(3));
     expect(store.lastWriteError).toBeUndefined();
     expect([...store.eventPages()].flat().map((e) => e.value)).toEqual([1, 3]);

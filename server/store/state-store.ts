@@ -1,22 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type Database from 'better-sqlite3';
 import { ServerCommandError } from '../errors.js';
 import { type Db, openDatabase } from './database.js';
+import { newEventId } from './event-id.js';
+import { prepareReads, type SeriesSummary } from './event-reads.js';
+import type { StoredResponse, WriteItem } from './group-commit.js';
 import { importLegacyStateIfPresent } from './legacy-import.js';
 import { acquireStateLock, type StateLock } from './lock.js';
 import { pruneEvents, type RetentionPolicy, type SweepResult, sweepExpiredKeys } from './retention.js';
 import type { StoredEvent } from './state-format.js';
+import { type GroupWriter, InlineWriter, StoreWriteError, WorkerWriter } from './writer-thread.js';
+
+export type { StoredResponse } from './group-commit.js';
+export { StoreWriteError } from './writer-thread.js';
 
 export type NewEvent = Omit<StoredEvent, 'id' | 'receivedAt' | 'idempotencyKey'>;
-
-/** The first response to a request with an Idempotency-Key, replayed as is for its retries. */
-export interface StoredResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 /** An idempotency key row: the key's SHA-256, the request fingerprint, and the first response. */
 export interface KeyRecord extends StoredResponse {
@@ -44,6 +42,8 @@ export interface StoreHooks {
   onCommit?(events: number, seconds: number): void;
   /** A commit failed (e.g. SQLITE_FULL); its requests were answered 503. */
   onWriteFailure?(code: string): void;
+  /** The writer thread died (`message` says why); its unanswered requests were answered 503. */
+  onWriterExit?(code: string, message: string): void;
   /** Retention or key expiry removed rows. */
   onSweep?(result: SweepResult): void;
 }
@@ -61,42 +61,33 @@ export interface StateStoreOptions {
 }
 
 interface Pending {
-  event: StoredEvent;
-  key: KeyToStore | undefined;
+  item: WriteItem;
   response: StoredResponse | undefined;
   resolve: (r: AppendResult) => void;
   reject: (e: unknown) => void;
 }
 
-interface EventRow {
-  seq: number;
-  id: string;
-  receivedAt: string;
-  type: string;
-  series: string;
-  value: number;
-  occurredAt: string | null;
-  data: string | null;
-}
-
 /**
- * The server's durable state in SQLite (WAL, synchronous=FULL). Appends are grouped: every event
- * queued while the previous commit ran goes into the next single transaction, scheduled once per
- * event-loop turn, so many concurrent requests share one fsync. An append resolves only after its
- * transaction committed; a failed commit rejects every append of its group and stores none of them.
+ * The server's durable state in SQLite (WAL, synchronous=FULL). Appends queued in one event-loop
+ * turn form a group; a writer thread with its own connection commits, in ONE transaction, every
+ * group that reached it while its previous commit ran, so many concurrent requests share one fsync
+ * and the fsync never blocks the HTTP thread. An append resolves only after the commit holding it
+ * returned; a failed commit rejects every append it carried and stores none of them. Reads, sweeps
+ * and the schema use this thread's own connection. An in-memory database commits on this thread.
  */
 export class StateStore {
   readonly path: string | undefined;
   readonly retention: RetentionPolicy | undefined;
+  /** This thread's connection: reads, sweeps. Events are written by `writer`. */
   readonly db: Db;
+  readonly writer: GroupWriter;
   private queue: Pending[] = [];
   private scheduled = false;
   private lock: StateLock | undefined;
   private closed = false;
   private sweeper: NodeJS.Timeout | undefined;
   private readonly hooks: StoreHooks;
-  private readonly stmt: ReturnType<typeof prepare>;
-  private readonly commitGroup: Database.Transaction<(batch: Pending[]) => void>;
+  private readonly reads: ReturnType<typeof prepareReads>;
   /** Number of commits so far (for tests and benchmarks). */
   writes = 0;
   /** Events stored now (kept in step with commits and pruning; for /metrics). */
@@ -111,9 +102,17 @@ export class StateStore {
     this.path = path;
     this.retention = options.retention;
     this.hooks = options.hooks ?? {};
-    this.stmt = prepare(db);
-    this.eventCount = (this.stmt.countEvents.get() as { n: number | null }).n ?? 0;
-    this.commitGroup = db.transaction((batch: Pending[]) => this.insertGroup(batch));
+    this.reads = prepareReads(db);
+    this.eventCount = this.reads.countEvents();
+    const writerHooks = {
+      onCommit: (events: number, seconds: number) => {
+        this.writes++;
+        this.hooks.onCommit?.(events, seconds);
+      },
+      onWriteFailure: (code: string) => this.hooks.onWriteFailure?.(code),
+      onWriterExit: (code: string, message: string) => this.hooks.onWriterExit?.(code, message),
+    };
+    this.writer = path ? new WorkerWriter(path, writerHooks) : new InlineWriter(db, writerHooks);
   }
 
   /** Opens (or creates) the database, taking the lock; imports a version-1 state.json first. */
@@ -124,13 +123,17 @@ export class StateStore {
       await mkdir(dirname(path), { recursive: true });
       lock = await acquireStateLock(path);
     }
-    let store: StateStore;
+    let store: StateStore | undefined;
     try {
       const imported = path ? await importLegacyStateIfPresent(path, options.importFrom) : undefined;
       store = new StateStore(openDatabase(path), path, options);
       store.imported = imported;
+      if (store.writer instanceof WorkerWriter) await store.writer.start();
     } catch (err) {
+      store?.db.close();
       await lock?.release();
+      if (err instanceof StoreWriteError)
+        throw new ServerCommandError('STATE_INVALID', `${path} cannot be opened for writing: ${err.message}`);
       throw err;
     }
     store.lock = lock;
@@ -145,60 +148,42 @@ export class StateStore {
 
   /**
    * Queues an event (and its idempotency key, if any) for the next group commit; resolves after
-   * that commit returned. Rejects with the SQLite error when the commit fails.
+   * that commit returned. Rejects with a StoreWriteError (SQLite's code, or STATE_WRITER_EXITED)
+   * when it was not stored durably.
    */
   append(input: NewEvent, key?: KeyToStore): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new ServerCommandError('STATE_CLOSED', 'state store is closed'));
-    const event: StoredEvent = { id: randomUUID(), receivedAt: new Date().toISOString(), ...input };
+    const event: StoredEvent = { id: newEventId(), receivedAt: new Date().toISOString(), ...input };
     const response = key?.respond(event);
+    const item: WriteItem = {
+      event,
+      key: key &&
+        response && { hash: key.hash, fingerprint: key.fingerprint, expiresAt: key.expiresAt, response },
+    };
     const promise = new Promise<AppendResult>((resolve, reject) => {
-      this.queue.push({ event, key, response, resolve, reject });
+      this.queue.push({ item, response, resolve, reject });
     });
     if (!this.scheduled) {
       this.scheduled = true;
-      // Requests parsed in this event-loop turn join the same transaction.
-      setImmediate(() => this.commit());
+      // Requests parsed in this event-loop turn go to the writer as one group.
+      setImmediate(() => this.flush());
     }
     return promise;
   }
 
   /** The stored, unexpired record of an idempotency key (by its SHA-256). */
   findKey(hash: string, now = Date.now()): KeyRecord | undefined {
-    if (this.closed) return undefined;
-    const row = this.stmt.findKey.get(hash, now) as
-      | (Omit<KeyRecord, 'headers'> & { headers: string })
-      | undefined;
-    return row ? { ...row, headers: JSON.parse(row.headers) as Record<string, string> } : undefined;
+    return this.closed ? undefined : this.reads.findKey(hash, now);
   }
 
   /** Per-series count, mean, min, max and last value, from the maintained `series_stats`. */
-  seriesSummary(): Array<{
-    series: string;
-    count: number;
-    mean: number;
-    min: number;
-    max: number;
-    last: number;
-  }> {
-    return (
-      this.stmt.summary.all() as Array<{
-        series: string;
-        count: number;
-        sum: number;
-        min: number;
-        max: number;
-        last: number;
-      }>
-    ).map(({ sum, ...s }) => ({ ...s, mean: sum / s.count }));
+  seriesSummary(): SeriesSummary[] {
+    return this.reads.seriesSummary();
   }
 
   /** Number of stored events of a series and its newest `limit` values, oldest first. */
   seriesValues(series: string, limit: number): { count: number; values: number[] } {
-    const stats = this.stmt.seriesCount.get(series) as { count: number } | undefined;
-    const values = (this.stmt.recentValues.all(series, limit) as Array<{ value: number }>).map(
-      (r) => r.value,
-    );
-    return { count: stats?.count ?? 0, values: values.reverse() };
+    return this.reads.seriesValues(series, limit);
   }
 
   /**
@@ -206,21 +191,22 @@ export class StateStore {
    * statement stays open between pages, so commits continue while a slow client reads).
    */
   *eventPages(pageSize = 500): Generator<StoredEvent[]> {
-    const last = (this.stmt.maxSeq.get() as { m: number | null }).m ?? 0;
+    const last = this.reads.maxSeq();
     let after = 0;
     for (;;) {
       // A response cut short must not look complete: the export fails instead of ending early.
       if (this.closed) throw new ServerCommandError('STATE_CLOSED', 'state store closed during export');
-      const rows = this.stmt.page.all(after, last, pageSize) as EventRow[];
-      if (rows.length === 0) return;
-      after = rows[rows.length - 1]!.seq;
-      yield rows.map(toEvent);
+      const page = this.reads.page(after, last, pageSize);
+      if (page.events.length === 0) return;
+      after = page.after;
+      yield page.events;
     }
   }
 
   /**
    * Removes expired idempotency keys and, under a retention policy, events past it, a bounded chunk
-   * per step; while more remain, the next step runs on the next event-loop turn.
+   * per step; while more remain, the next step runs on the next event-loop turn. Runs on this
+   * thread's connection: SQLite's write lock orders each step with the writer's commits.
    */
   sweep(now = Date.now()): SweepResult {
     if (this.closed) return { expiredKeys: 0, prunedByCount: 0, prunedByAge: 0 };
@@ -242,112 +228,29 @@ export class StateStore {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.sweeper);
-    while (this.queue.length > 0) this.commit();
+    const last = this.flush();
+    await this.writer.close();
+    await last;
     this.db.close();
     await this.lock?.release();
     this.lock = undefined;
   }
 
-  private commit(): void {
+  /** Hands the queued appends to the writer as one group; settles them when it answers. */
+  private async flush(): Promise<void> {
     this.scheduled = false;
-    const batch = this.queue;
+    const group = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
-    const t0 = performance.now();
+    if (group.length === 0) return;
     try {
-      this.commitGroup.immediate(batch);
+      await this.writer.write(group.map((p) => p.item));
     } catch (err) {
-      const code = (err as { code?: string }).code ?? (err as Error).name;
-      this.lastWriteError = code;
-      this.hooks.onWriteFailure?.(code);
-      for (const p of batch) p.reject(err);
+      this.lastWriteError = (err as { code?: string }).code ?? (err as Error).name;
+      for (const p of group) p.reject(err);
       return;
     }
-    this.writes++;
-    this.eventCount += batch.length;
+    this.eventCount += group.length;
     this.lastWriteError = undefined;
-    this.hooks.onCommit?.(batch.length, (performance.now() - t0) / 1000);
-    for (const p of batch) p.resolve({ event: p.event, response: p.response });
+    for (const p of group) p.resolve({ event: p.item.event, response: p.response });
   }
-
-  private insertGroup(batch: Pending[]): void {
-    const stats = new Map<string, { count: number; sum: number; min: number; max: number; last: number }>();
-    for (const { event: e, key, response } of batch) {
-      this.stmt.insertEvent.run(
-        e.id,
-        e.receivedAt,
-        e.type,
-        e.series,
-        e.value,
-        e.occurredAt ?? null,
-        e.data === undefined ? null : JSON.stringify(e.data),
-      );
-      if (key && response) {
-        this.stmt.insertKey.run(
-          key.hash,
-          key.fingerprint,
-          e.id,
-          response.status,
-          JSON.stringify(response.headers),
-          response.body,
-          Date.now(),
-          key.expiresAt,
-        );
-      }
-      const s = stats.get(e.series);
-      if (!s) stats.set(e.series, { count: 1, sum: e.value, min: e.value, max: e.value, last: e.value });
-      else {
-        s.count++;
-        s.sum += e.value;
-        s.min = Math.min(s.min, e.value);
-        s.max = Math.max(s.max, e.value);
-        s.last = e.value;
-      }
-    }
-    for (const [series, s] of stats) this.stmt.upsertStats.run(series, s.count, s.sum, s.min, s.max, s.last);
-  }
-}
-
-function toEvent(r: EventRow): StoredEvent {
-  const e: StoredEvent = {
-    id: r.id,
-    receivedAt: r.receivedAt,
-    type: r.type,
-    series: r.series,
-    value: r.value,
-  };
-  if (r.occurredAt !== null) e.occurredAt = r.occurredAt;
-  if (r.data !== null) e.data = JSON.parse(r.data) as Record<string, unknown>;
-  return e;
-}
-
-function prepare(db: Db) {
-  return {
-    insertEvent: db.prepare(
-      'INSERT INTO events (id, received_at, type, series, value, occurred_at, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
-    insertKey: db.prepare(
-      `INSERT OR REPLACE INTO idempotency_keys
-         (key_hash, fingerprint, event_id, status, headers, body, created_at, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    upsertStats: db.prepare(
-      `INSERT INTO series_stats (series, count, sum, min, max, last) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (series) DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
-         min = min(min, excluded.min), max = max(max, excluded.max), last = excluded.last`,
-    ),
-    findKey: db.prepare(
-      `SELECT fingerprint, event_id AS eventId, status, headers, body, expires_at AS expiresAt
-         FROM idempotency_keys WHERE key_hash = ? AND expires_at > ?`,
-    ),
-    countEvents: db.prepare('SELECT sum(count) AS n FROM series_stats'),
-    summary: db.prepare('SELECT series, count, sum, min, max, last FROM series_stats ORDER BY series'),
-    seriesCount: db.prepare('SELECT count FROM series_stats WHERE series = ?'),
-    recentValues: db.prepare('SELECT value FROM events WHERE series = ? ORDER BY seq DESC LIMIT ?'),
-    maxSeq: db.prepare('SELECT max(seq) AS m FROM events'),
-    page: db.prepare(
-      `SELECT seq, id, received_at AS receivedAt, type, series, value, occurred_at AS occurredAt, data
-         FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
-    ),
-  };
 }
