@@ -68,9 +68,12 @@ export async function runCheck(
   let stopProgress: (() => void) | undefined;
   const startedAt = new Date();
   const t0 = performance.now();
+  let loadStarted = false;
   const interrupt = listenForInterrupt(io.signals, (name) =>
     io.stderr.write(
-      `\nharden-check: ${name}: stopping the load, finishing requests in flight; a second Ctrl-C quits at once\n`,
+      loadStarted
+        ? `\nharden-check: ${name}: stopping the load, finishing requests in flight; a second Ctrl-C quits at once\n`
+        : `\nharden-check: ${name}: no load will be sent; finishing the probe phase for a partial report (each probe within --timeout); a second Ctrl-C quits at once\n`,
     ),
   );
   let report: Report;
@@ -83,6 +86,7 @@ export async function runCheck(
       },
       {
         onLoadStart: (runner) => {
+          loadStarted = true;
           if (notices) stopProgress = attachProgress(runner, io.stderr);
         },
       },
