@@ -77,7 +77,7 @@ export async function resolveRunOptions(
   let source: EndpointSource = { kind: 'default', detail: "the URL's own path" };
   if (flags.endpoint?.length) {
     endpoints = flags.endpoint.map((e) => parseEndpoint(e, '--endpoint'));
-    source = { kind: 'configured', detail: '--endpoint' };
+    source = { kind: 'configured', detail: flags.endpointSource ?? '--endpoint' };
   } else if (file.endpoints?.length) {
     source = { kind: 'configured', detail: 'the config file' };
     endpoints = file.endpoints.map((e, i) => {

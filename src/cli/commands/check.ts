@@ -47,7 +47,10 @@ export async function runCheck(
   await assertOutputsWritable(plan, o, io);
   const flags = flagsOf(o);
   if (demo) {
-    flags.endpoint ??= demo.endpoints;
+    if (!flags.endpoint) {
+      flags.endpoint = demo.endpoints;
+      flags.endpointSource = "the reference server's routes";
+    }
     flags.loadHeader = [...(flags.loadHeader ?? []), `X-Api-Key: ${demo.bypassKey}`];
     flags.logFile ??= demo.logFile;
     flags.rateLimitProbe ??= true;
