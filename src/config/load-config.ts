@@ -181,7 +181,7 @@ export async function resolveRunOptions(
       : only.categories
     : undefined;
   const checkIds = only && only.ids.length > 0 ? only.ids : undefined;
-  assertSomethingToRun(categories, skip, checkIds, shard);
+  assertSomethingToRun(categories, skip, checkIds, shard, (flags.duration ?? file.load?.duration) === 0);
   const rateLimitProbe = flags.rateLimitProbe ?? file.rateLimit?.probe ?? false;
   // Flags that only steer the rate-limit probe would otherwise be ignored without a word.
   for (const [flag, given] of [
