@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
 import { spawnServer } from './helpers/child-server.js';
 import { call } from './helpers/http.js';
 
@@ -18,9 +19,13 @@ interface Piped {
 
 /** harden-server with stdout and stderr both piped to this test; resolves once it listens. */
 async function startPiped(args: string[]): Promise<Piped> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--drain-ms', String(DRAIN_MS), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'start', '--port', '0', '--drain-ms', String(DRAIN_MS), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -103,4 +108,43 @@ describe('SIGTERM with the console pipes closed', () => {
       expect(await again.stop()).toBe(0);
     });
   }
+});
+
+/** `start` on `port`, with stdout closed or not; its exit code and the ms until it ended (SIGKILL after `limitMs`). */
+async function failingStart(port: number, state: string, closeStdout: boolean, limitMs: number) {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--state', state], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (closeStdout) child.stdout!.destroy();
+  else child.stdout!.resume();
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once('exit', (c, s) => resolve([c, s])),
+  );
+  clearTimeout(timer);
+  return { code, signal, stderr, ms: performance.now() - t0 };
+}
+
+describe('a start that fails with stdout closed', () => {
+  let blocker: Server;
+  let port: number;
+  beforeAll(async () => {
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    port = (blocker.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+
+  it('port in use: exits 1 with its one line, though log lines for stdout were pending', async () => {
+    const ref = await failingStart(port, join(dir, 'in-use-ref.db'), false, 60_000);
+    expect(ref).toMatchObject({ code: 1, signal: null });
+    // Before the fix, the exit-time flush of the pending lines retried EPIPE forever.
+    const r = await failingStart(port, join(dir, 'in-use.db'), true, 3 * ref.ms + DRAIN_MS);
+    expect(r).toMatchObject({ code: 1, signal: null });
+    expect(r.stderr).toBe(ref.stderr);
+    expect(r.stderr).toMatch(/^harden-server: port \d+ on 127\.0\.0\.1 is already in use/);
+  });
 });
