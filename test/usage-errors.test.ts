@@ -25,6 +25,26 @@ const CHECK_CASES: Array<[string, string[], RegExp]> = [
   ],
   ['an unknown flag', ['http://127.0.0.1:9', '--bogus'], /unknown option '--bogus'/],
   [
+    'two load models at once',
+    ['http://127.0.0.1:9', '--rate', '5', '--connections', '2'],
+    /--rate \(open model: a fixed arrival rate\) and --connections \(closed model\) choose different load models/,
+  ],
+  [
+    'a request count without the closed model',
+    ['http://127.0.0.1:9', '--requests', '10'],
+    /--requests is the closed model's total: add --connections/,
+  ],
+  [
+    'a message-framing header',
+    ['http://127.0.0.1:9', '--load-header', 'Transfer-Encoding: chunked'],
+    /--load-header: Transfer-Encoding cannot be given: harden-check frames each request/,
+  ],
+  [
+    'a connection header',
+    ['http://127.0.0.1:9', '--header', 'content-length: 5'],
+    /--header: content-length cannot be given/,
+  ],
+  [
     'a header value beyond ISO-8859-1',
     ['http://127.0.0.1:9', '--load-header', 'X-Name: 日本'],
     /--load-header: the value of X-Name has characters outside ISO-8859-1; percent-encode them/,

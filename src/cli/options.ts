@@ -121,7 +121,7 @@ function addTargetOptions(cmd: Command): Command {
     )
     .option(
       '--duration <time>',
-      'load-phase duration: seconds, or with ms, s or m (e.g. 20s, 2m); 0 skips the load phase (default 5)',
+      'load-phase duration: seconds, or with ms, s or m (e.g. 20s, 2m); 0 skips the load phase (default: open model sized for conclusive percentiles, e.g. 1000 requests at 50 req/s; closed model 5 s)',
       (value: string) => {
         const sec = durationSeconds(value);
         if (!(sec >= 0 && sec <= 86_400))
@@ -133,10 +133,10 @@ function addTargetOptions(cmd: Command): Command {
     )
     .option(
       '--connections <n>',
-      'closed model: concurrent connections instead of a fixed rate',
+      'closed model: concurrent connections instead of a fixed rate (not with --rate)',
       integer('--connections', 1, 10_000),
     )
-    .option('--requests <n>', 'closed model: total requests', integer('--requests', 1))
+    .option('--requests <n>', 'closed model: total requests (with --connections)', integer('--requests', 1))
     .option(
       '--interval <s>',
       'length of one interval of the latency-over-time series (default 1)',

@@ -144,7 +144,25 @@ export async function resolveRunOptions(
   const errorSchemaPath = flags.errorSchema ?? file.errorSchema;
   if (errorSchemaPath) errorSchema = readErrorSchema(resolve(cwd, errorSchemaPath));
 
-  const connections = flags.connections ?? file.load?.connections;
+  // One load model per run: the open model's arrival rate or the closed model's connections.
+  if (flags.rate !== undefined && flags.connections !== undefined)
+    throw new HardenError(
+      'USAGE',
+      '--rate (open model: a fixed arrival rate) and --connections (closed model) choose different load models; give one',
+    );
+  if (file.load?.rate !== undefined && file.load?.connections !== undefined)
+    throw new HardenError(
+      'USAGE',
+      'load.rate (open model) and load.connections (closed model) in the config choose different load models; keep one',
+    );
+  // A model chosen on the command line wins over the config file's.
+  const connections = flags.rate !== undefined ? undefined : (flags.connections ?? file.load?.connections);
+  const requestCount = flags.requests ?? (flags.rate !== undefined ? undefined : file.load?.requests);
+  if (requestCount !== undefined && connections === undefined)
+    throw new HardenError(
+      'USAGE',
+      `${flags.requests !== undefined ? '--requests' : 'load.requests'} is the closed model's total: add --connections (the open model sends --rate × --duration)`,
+    );
   const shard = resolveShard(flags.shard, flags.shardTotal, env);
   if (shard && connections !== undefined)
     throw new HardenError(
@@ -198,13 +216,12 @@ export async function resolveRunOptions(
       rate: flags.rate ?? file.load?.rate ?? DEFAULT_RATE,
       durationSec: flags.duration ?? file.load?.duration ?? 5,
       connections,
-      requests: flags.requests ?? file.load?.requests,
+      requests: requestCount,
       polite: flags.polite ?? file.load?.polite ?? true,
       intervalSec: flags.interval ?? file.load?.interval ?? 1,
       abortOnFail: flags.abortOnFail ?? file.load?.abortOnFail ?? false,
       autoSize:
-        connections === undefined &&
-        (flags.duration ?? file.load?.duration ?? flags.requests ?? file.load?.requests) === undefined,
+        connections === undefined && (flags.duration ?? file.load?.duration ?? requestCount) === undefined,
     },
     health: { liveness: file.health?.liveness ?? '/healthz', readiness: file.health?.readiness ?? '/readyz' },
     timeoutMs: flags.timeout ?? file.timeout ?? DEFAULT_TIMEOUT_MS,

@@ -9,6 +9,7 @@ export function parseHeader(text: string, where: string): [string, string] {
     throw new HardenError('USAGE', `${where}: "${text.slice(0, 40)}" is not "Name: value"`);
   }
   const value = text.slice(i + 1).trim();
+  checkSendable(name, where);
   checkFieldValue(name, value, where);
   return [name.toLowerCase(), value];
 }
@@ -20,8 +21,32 @@ export function parseHeader(text: string, where: string): [string, string] {
 export function checkConfigHeader(name: string, value: string, where: string): string {
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
     throw new HardenError('USAGE', `${where}: "${name.slice(0, 40)}" is not a valid header name`);
+  checkSendable(name, where);
   checkFieldValue(name, value, where);
   return name.toLowerCase();
+}
+
+/**
+ * Fields that frame the message or manage the connection (RFC 9112 §6, RFC 9110 §7.6.1): the
+ * clients set them per request; one given by hand would desynchronise the connection.
+ */
+const CONNECTION_FIELDS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'upgrade',
+]);
+
+function checkSendable(name: string, where: string): void {
+  if (CONNECTION_FIELDS.has(name.toLowerCase()))
+    throw new HardenError(
+      'USAGE',
+      `${where}: ${name} cannot be given: harden-check frames each request and manages its connections itself (RFC 9112 §6, RFC 9110 §7.6.1)`,
+    );
 }
 
 /**

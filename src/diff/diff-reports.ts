@@ -1,3 +1,4 @@
+import { plannedPhrase } from '../load/execution.js';
 import { decodeIntervalHistogram } from '../load/intervals.js';
 import type { CheckResult, Report, Status } from '../types.js';
 import { VERSION } from '../version.js';
@@ -80,7 +81,7 @@ function partial(who: string, r: Report): string[] {
     );
   if (x?.interrupted)
     out.push(
-      `${who} was interrupted (${x.interrupted.signal}) after ${x.interrupted.sent} of ${x.interrupted.planned} planned requests`,
+      `${who} was interrupted (${x.interrupted.signal}) after ${plannedPhrase(x.interrupted, x.plan?.durationSec)}`,
     );
   return out;
 }

@@ -1,5 +1,5 @@
 import type { RunOptions } from '../config/options.js';
-import { type ExecutionRecord, runsProbes, signalName } from '../load/execution.js';
+import { type ExecutionRecord, plannedPhrase, runsProbes, signalName } from '../load/execution.js';
 import type { LoadPhaseResult } from '../load/load-phase.js';
 import type { CheckDef } from '../checks/define.js';
 import type { Shard } from '../load/shard.js';
@@ -32,7 +32,7 @@ export function cutShort(execution: ExecutionRecord | undefined): string | undef
   const how = execution?.interrupted
     ? `the run was interrupted (${execution.interrupted.signal})`
     : `the load phase was aborted early (${execution?.aborted?.check} failed)`;
-  return `${how} after ${stop.sent} of ${stop.planned} planned requests`;
+  return `${how} after ${plannedPhrase(stop, execution?.plan?.durationSec)}`;
 }
 
 /**

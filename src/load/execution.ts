@@ -56,3 +56,15 @@ export function runsProbes(shard: Shard | undefined): boolean {
 export function signalName(signal: AbortSignal | undefined): string {
   return typeof signal?.reason === 'string' ? signal.reason : 'abort';
 }
+
+/**
+ * "420 of 3000 planned requests", or for a closed-model run bounded only by its duration (no
+ * request count planned) "88577 requests of a 10 s plan".
+ */
+export function plannedPhrase(
+  stop: { sent: number; planned: number },
+  durationSec: number | undefined,
+): string {
+  if (stop.planned < Number.MAX_SAFE_INTEGER) return `${stop.sent} of ${stop.planned} planned requests`;
+  return `${stop.sent} requests${durationSec !== undefined ? ` of a ${durationSec} s plan` : ''}`;
+}

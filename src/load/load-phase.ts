@@ -1,6 +1,8 @@
 import type { LatencyEvidence } from '../checks/define.js';
 import { endpointLabel, joinPath } from '../config/endpoint.js';
 import type { RunOptions } from '../config/options.js';
+import { requestTarget } from '../http/request-target.js';
+import { classifyTransportError } from '../probe/classify-error.js';
 import { Pool } from '../probe/undici-dispatchers.js';
 import { abortOnFailure } from './abort.js';
 import { type ExecutionRecord, type PlanRecord, signalName } from './execution.js';
@@ -23,6 +25,8 @@ interface Budget {
   resetSec?: number | undefined;
   /** Window length (s), when advertised. */
   windowSec?: number | undefined;
+  /** The budget could not be read: why (a transport error's plain sentence). */
+  unread?: string;
 }
 
 /** One request per load target with the load headers: which budget applies to *these* requests? */
@@ -42,7 +46,8 @@ export async function readBudgets(
       try {
         const res = await pool.request({
           method: t.method as 'GET',
-          path: t.path,
+          // The request-target the load client sends (percent-encoded, on the origin).
+          path: requestTarget(origin, t.path),
           headers,
           signal: AbortSignal.timeout(options.timeoutMs),
         });
@@ -56,8 +61,12 @@ export async function readBudgets(
           resetSec: budgetResetSec(res.statusCode, h),
           windowSec: primary(parseRateLimit(h))?.windowSec,
         });
-      } catch {
-        out.set(t.label, { remaining: undefined, policy: 'none' });
+      } catch (err) {
+        out.set(t.label, {
+          remaining: undefined,
+          policy: 'none',
+          unread: classifyTransportError(err, options.timeoutMs).message,
+        });
       }
     }
   } finally {
@@ -159,6 +168,11 @@ export async function runLoadPhase(
   let cappedBy: string | undefined;
   if (options.load.polite) {
     const budgets = await readBudgets(target.origin, targets, headers, options);
+    const unread = [...budgets.entries()].filter(([, b]) => b.unread !== undefined);
+    if (unread.length > 0)
+      options.onNotice?.(
+        `load: could not read the rate-limit budget of ${unread.map(([l, b]) => `${l} (${b.unread})`).join('; ')}; the load is not capped by it`,
+      );
     if (
       Object.keys(options.loadHeaders).length > 0 &&
       [...budgets.values()].some((b) => b.remaining !== undefined)

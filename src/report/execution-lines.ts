@@ -1,3 +1,4 @@
+import { plannedPhrase } from '../load/execution.js';
 import type { Report } from '../types.js';
 
 const sec = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -23,11 +24,11 @@ export function executionLines(report: Report): string[] {
   if (x.startedLateMs) out.push(`the load phase started ${sec(x.startedLateMs)} after --start-at`);
   if (x.interrupted)
     out.push(
-      `interrupted (${x.interrupted.signal}) ${x.interrupted.phase === 'load' ? `after ${sec(x.interrupted.atMs)} of load` : 'before the load phase'}: ${x.interrupted.sent} of ${x.interrupted.planned} planned requests sent; slo passes are inconclusive`,
+      `interrupted (${x.interrupted.signal}) ${x.interrupted.phase === 'load' ? `after ${sec(x.interrupted.atMs)} of load` : 'before the load phase'}: ${plannedPhrase(x.interrupted, p?.durationSec)} sent; slo passes are inconclusive`,
     );
   if (x.aborted)
     out.push(
-      `load phase aborted after ${sec(x.aborted.atMs)} (--abort-on-fail): ${x.aborted.check} failed — ${x.aborted.reason}; ${x.aborted.sent} of ${x.aborted.planned} planned requests sent`,
+      `load phase aborted after ${sec(x.aborted.atMs)} (--abort-on-fail): ${x.aborted.check} failed — ${x.aborted.reason}; ${plannedPhrase(x.aborted, p?.durationSec)} sent`,
     );
   if (x.watch)
     out.push(
