@@ -25,6 +25,11 @@ const CHECK_CASES: Array<[string, string[], RegExp]> = [
   ],
   ['an unknown flag', ['http://127.0.0.1:9', '--bogus'], /unknown option '--bogus'/],
   [
+    'only slo checks and no load phase',
+    ['http://127.0.0.1:9', '--checks', 'slo', '--duration', '0'],
+    /--duration 0 skips the load phase, which every selected check \(slo\) needs/,
+  ],
+  [
     'two load models at once',
     ['http://127.0.0.1:9', '--rate', '5', '--connections', '2'],
     /--rate \(open model: a fixed arrival rate\) and --connections \(closed model\) choose different load models/,

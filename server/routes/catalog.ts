@@ -86,7 +86,7 @@ export const ROUTE_DOCS: Readonly<Record<string, Readonly<Record<string, Operati
       produces: 'application/json',
       body: WEBHOOK_EVENT_SCHEMA,
       requestHeaders: [
-        'Idempotency-Key (optional; a Structured Field String such as "8e03978e-40d5", at most 255 characters)',
+        'Idempotency-Key (optional; a Structured Field String such as "8e03978e-40d5", or the same as an unquoted token, at most 255 characters)',
       ],
       statuses: [
         { status: 202, when: 'the event is stored: `{accepted, id, request_id}`' },

@@ -71,13 +71,14 @@ export function isSelected(
 /**
  * Refuses, before any traffic, a selection that leaves nothing to run (HardenError USAGE): no check
  * at all, or with --shard no slo check (the other checks run on shard 1 only, and sharding splits
- * the load phase). `where` names the options or config fields that made the selection.
+ * the load phase), or with no load phase (`noLoad`: --duration 0) only slo checks.
  */
 export function assertSomethingToRun(
   categories: readonly Category[] | undefined,
   skip: readonly string[],
   ids: readonly string[] | undefined,
   shard: { index: number; total: number } | undefined,
+  noLoad = false,
 ): void {
   const selected = CHECKS.filter((c) => isSelected(c, categories, skip, ids));
   if (selected.length === 0)
@@ -89,5 +90,10 @@ export function assertSomethingToRun(
     throw new HardenError(
       'USAGE',
       `--shard ${shard.index}/${shard.total} splits the load phase, but no slo check is selected (${selected.length === 1 ? selected[0]!.id : `${selected.length} checks, none of them slo`}); drop --shard, or add slo to --checks`,
+    );
+  if (noLoad && selected.every((c) => c.category === 'slo'))
+    throw new HardenError(
+      'USAGE',
+      `--duration 0 skips the load phase, which every selected check (${selected.length === 1 ? selected[0]!.id : 'slo'}) needs; give a duration, or select other checks`,
     );
 }

@@ -2,6 +2,8 @@
 export interface Flags {
   config?: string;
   endpoint?: string[];
+  /** Where `endpoint` came from when not from --endpoint (e.g. the demo's own route list), for the report. */
+  endpointSource?: string;
   openapi?: string;
   header?: string[];
   loadHeader?: string[];

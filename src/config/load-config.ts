@@ -77,7 +77,7 @@ export async function resolveRunOptions(
   let source: EndpointSource = { kind: 'default', detail: "the URL's own path" };
   if (flags.endpoint?.length) {
     endpoints = flags.endpoint.map((e) => parseEndpoint(e, '--endpoint'));
-    source = { kind: 'configured', detail: '--endpoint' };
+    source = { kind: 'configured', detail: flags.endpointSource ?? '--endpoint' };
   } else if (file.endpoints?.length) {
     source = { kind: 'configured', detail: 'the config file' };
     endpoints = file.endpoints.map((e, i) => {
@@ -181,7 +181,7 @@ export async function resolveRunOptions(
       : only.categories
     : undefined;
   const checkIds = only && only.ids.length > 0 ? only.ids : undefined;
-  assertSomethingToRun(categories, skip, checkIds, shard);
+  assertSomethingToRun(categories, skip, checkIds, shard, (flags.duration ?? file.load?.duration) === 0);
   const rateLimitProbe = flags.rateLimitProbe ?? file.rateLimit?.probe ?? false;
   // Flags that only steer the rate-limit probe would otherwise be ignored without a word.
   for (const [flag, given] of [

@@ -200,7 +200,7 @@ export async function runLoadPhase(
   }
   options.onNotice?.(
     closed
-      ? `load: closed model, ${options.load.connections} connections for up to ${options.load.durationSec} s${requests < Number.MAX_SAFE_INTEGER ? `, at most ${requests} requests` : ''} to ${targets.length} endpoint(s)`
+      ? `load: closed model, ${options.load.connections} connections for up to ${options.load.durationSec} s${requests < Number.MAX_SAFE_INTEGER ? `, at most ${requests} requests` : ''} to ${targets.length} endpoint${targets.length === 1 ? '' : 's'}`
       : describeLoadPlan({
           requests,
           rate: options.load.rate,

@@ -24,7 +24,9 @@ export function executionLines(report: Report): string[] {
   if (x.startedLateMs) out.push(`the load phase started ${sec(x.startedLateMs)} after --start-at`);
   if (x.interrupted)
     out.push(
-      `interrupted (${x.interrupted.signal}) ${x.interrupted.phase === 'load' ? `after ${sec(x.interrupted.atMs)} of load` : 'before the load phase'}: ${plannedPhrase(x.interrupted, p?.durationSec)} sent; slo passes are inconclusive`,
+      x.interrupted.phase === 'load'
+        ? `interrupted (${x.interrupted.signal}) after ${sec(x.interrupted.atMs)} of load: ${plannedPhrase(x.interrupted, p?.durationSec)} sent; slo passes are inconclusive`
+        : `interrupted (${x.interrupted.signal}) during the probe phase: no load was sent; slo checks are inconclusive`,
     );
   if (x.aborted)
     out.push(

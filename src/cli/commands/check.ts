@@ -47,7 +47,10 @@ export async function runCheck(
   await assertOutputsWritable(plan, o, io);
   const flags = flagsOf(o);
   if (demo) {
-    flags.endpoint ??= demo.endpoints;
+    if (!flags.endpoint) {
+      flags.endpoint = demo.endpoints;
+      flags.endpointSource = "the reference server's routes";
+    }
     flags.loadHeader = [...(flags.loadHeader ?? []), `X-Api-Key: ${demo.bypassKey}`];
     flags.logFile ??= demo.logFile;
     flags.rateLimitProbe ??= true;
@@ -68,9 +71,12 @@ export async function runCheck(
   let stopProgress: (() => void) | undefined;
   const startedAt = new Date();
   const t0 = performance.now();
+  let loadStarted = false;
   const interrupt = listenForInterrupt(io.signals, (name) =>
     io.stderr.write(
-      `\nharden-check: ${name}: stopping the load, finishing requests in flight; a second Ctrl-C quits at once\n`,
+      loadStarted
+        ? `\nharden-check: ${name}: stopping the load, finishing requests in flight; a second Ctrl-C quits at once\n`
+        : `\nharden-check: ${name}: no load will be sent; finishing the probe phase for a partial report (each probe within --timeout); a second Ctrl-C quits at once\n`,
     ),
   );
   let report: Report;
@@ -83,6 +89,7 @@ export async function runCheck(
       },
       {
         onLoadStart: (runner) => {
+          loadStarted = true;
           if (notices) stopProgress = attachProgress(runner, io.stderr);
         },
       },
