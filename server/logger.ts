@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { ServerCommandError } from './errors.js';
@@ -38,8 +38,11 @@ export function createLogger(options: LoggerOptions): Logger {
   }, 250);
   timer.unref();
   destination.on('close', () => clearInterval(timer));
+  boundFlushSync(destination as unknown as PendingLines);
   // e.g. a reopen after rotation into a directory that is gone: say so once, keep serving.
   destination.on('error', (err: NodeJS.ErrnoException) => {
+    // A closed stdout pipe (EPIPE): pino stops writing to it; stop the periodic flush too.
+    if (err.code === 'EPIPE') clearInterval(timer);
     process.stderr.write(`harden-server: log file ${options.file ?? 'stdout'}: ${err.code ?? err.message}\n`);
   });
   return pino(
@@ -51,6 +54,63 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
+}
+
+/** The parts of a SonicBoom (sonic-boom 4) that hold lines not written yet (utf8 content mode). */
+interface PendingLines {
+  fd: number;
+  flushSync(): void;
+  _bufs: string[];
+  _writingBuf: string | Buffer;
+  _writing: boolean;
+  /** Bytes buffered, including the write in flight. */
+  _len: number;
+}
+
+/**
+ * pino flushes the destination synchronously when the process exits. SonicBoom's flushSync retries
+ * a failed write every 100 ms for as long as it fails (any error, not only EAGAIN), so an exit
+ * with lines pending on a closed stdout pipe (EPIPE) never ends. Here each pending line is tried
+ * once and the rest is dropped at the first error: the reader is gone, the process must still end.
+ */
+function boundFlushSync(stream: PendingLines): void {
+  stream.flushSync = () => {
+    const pending = stream._writing ? stream._bufs : [stream._writingBuf, ...stream._bufs];
+    stream._bufs = [];
+    if (!stream._writing) stream._writingBuf = '';
+    stream._len = stream._writing ? Buffer.byteLength(stream._writingBuf) : 0;
+    try {
+      for (const line of pending) {
+        let rest = Buffer.from(line);
+        while (rest.length > 0) rest = rest.subarray(writeSync(stream.fd, rest));
+      }
+    } catch {
+      // EPIPE (reader gone), EAGAIN (reader stalled), …: nothing more can be delivered.
+    }
+  };
+}
+
+/** Longest wait for the last log lines on stop (ms): a stalled or gone reader must not hold the exit. */
+export const LOG_FLUSH_TIMEOUT_MS = 1000;
+
+/**
+ * Writes the buffered log lines; resolves when they are written, when writing failed (e.g. EPIPE:
+ * the reader of stdout is gone), or after `timeoutMs`, whichever comes first. Never rejects.
+ */
+export function flushLog(logger: Logger, timeoutMs = LOG_FLUSH_TIMEOUT_MS): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    try {
+      logger.flush(done);
+    } catch {
+      done();
+    }
+  });
 }
 
 /** A logger that writes nothing (for embedded use, e.g. `harden-check demo`). */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { ApiKeyConfig } from './api-keys.js';
 import { createApp } from './app.js';
 import { DEFAULT_LINGER, type LingerBounds } from './linger.js';
-import { createLogger, createSilentLogger, reopenLogFile } from './logger.js';
+import { createLogger, createSilentLogger, flushLog, reopenLogFile } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createRateLimitStore } from './rate-limit-store.js';
 import { connectRedis, type RedisDependency } from './redis-client.js';
@@ -161,7 +161,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         await redisDep?.close();
         const drainMs = Math.round(Number(process.hrtime.bigint() - started) / 1e6);
         logger.info({ event: 'stop', reason, drainMs }, 'harden-server stopped');
-        await new Promise<void>((resolve) => logger.flush(() => resolve()));
+        await flushLog(logger);
       })();
       return closing;
     },

@@ -16,6 +16,7 @@ import { integrityProblem, openDatabase, sniffFile } from './database.js';
 import { assertReadableFile, EXPECTED, identifyFile } from './identify-file.js';
 import { importEvents, removeDatabaseFiles } from './legacy-import.js';
 import { acquireStateLock, lockHolder } from './lock.js';
+import { withPrivateCopy } from './private-copy.js';
 import { parseState, type StateFile } from './state-format.js';
 
 export { BACKUP_FORMAT_VERSION, type BackupHeader } from './backup-envelope.js';
@@ -127,7 +128,7 @@ export async function verifyFile(path: string, extractTo?: string): Promise<Veri
   if (!found) {
     const identified = await identifyFile(path);
     if (identified.kind === 'sqlite') {
-      const events = await checkDatabase(path, { bare: path }, extractTo);
+      const events = await withPrivateCopy(path, (copy) => checkDatabase(copy, { bare: path }, extractTo));
       return { kind: 'database', header: undefined, events };
     }
     if (extractTo) buildFromState(extractTo, identified.state);
