@@ -8,10 +8,8 @@
 // the kernel's rusage via /usr/bin/time).
 //   node bench/fixed-cost.js [--rounds 10] [--compare /other/checkout/bin/harden-check.js]
 // --compare adds a second harden-check (e.g. a build of another commit) to the same rounds.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { arg, fmt, hasTaskset, machine, median, table } from './lib.js';
+import { arg, fmt, machine, median, table, timedNode } from './lib.js';
 import { startFastTarget } from './targets/nginx.js';
 
 const ROUNDS = arg('rounds', 10);
@@ -20,26 +18,6 @@ const COMPARE = process.argv.includes('--compare')
   : undefined;
 const HARDEN = fileURLToPath(new URL('../bin/harden-check.js', import.meta.url));
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
-if (!existsSync('/usr/bin/time')) throw new Error('needs /usr/bin/time (Debian package "time")');
-
-/** Runs `node args…` on core 1 under /usr/bin/time; resolves with its exit code, wall and CPU seconds. */
-function run(args) {
-  const argv = ['-f', '@rusage %e %U %S', process.execPath, ...args];
-  const [cmd, full] = hasTaskset
-    ? ['taskset', ['-c', '1', '/usr/bin/time', ...argv]]
-    : ['/usr/bin/time', argv];
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, full, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.once('error', reject);
-    child.once('exit', () => {
-      const m = /@rusage ([\d.]+) ([\d.]+) ([\d.]+)/.exec(err);
-      if (!m) return reject(new Error(`no rusage from ${args[0]}: ${err.slice(-300)}`));
-      resolve({ wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]) });
-    });
-  });
-}
 
 const harden = (bin) => (url) => [
   bin,
@@ -67,9 +45,9 @@ console.log(`fixed cost of a run: ${ROUNDS} alternating rounds, whole processes,
 console.log(`machine: ${machine()}\n`);
 const res = cases.map(() => []);
 try {
-  for (const [, args] of cases) await run(args(target.url)); // warm the file cache
+  for (const [, args] of cases) await timedNode(args(target.url)); // warm the file cache
   for (let round = 0; round < ROUNDS; round++)
-    for (const [i, [, args]] of cases.entries()) res[i].push(await run(args(target.url)));
+    for (const [i, [, args]] of cases.entries()) res[i].push(await timedNode(args(target.url)));
 } finally {
   await target.stop();
 }

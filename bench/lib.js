@@ -1,6 +1,6 @@
 // Shared helpers for the benchmarks: child servers, CPU time of a process, formatting.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 const TICK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
@@ -83,4 +83,30 @@ export function singleTargetPlan(origin, overrides) {
     insecure: false,
     ...overrides,
   };
+}
+
+/**
+ * Runs `node args…` as a whole process under /usr/bin/time (on core 1 where taskset exists);
+ * resolves with its stdout, wall seconds and CPU seconds (user + system, all threads, from the
+ * kernel's rusage). Needs /usr/bin/time (Debian package "time").
+ */
+export function timedNode(args) {
+  if (!existsSync('/usr/bin/time')) throw new Error('needs /usr/bin/time (Debian package "time")');
+  const argv = ['-f', '@rusage %e %U %S', process.execPath, ...args];
+  const [cmd, full] = hasTaskset
+    ? ['taskset', ['-c', '1', '/usr/bin/time', ...argv]]
+    : ['/usr/bin/time', argv];
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, full, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.once('error', reject);
+    child.once('exit', () => {
+      const m = /@rusage ([\d.]+) ([\d.]+) ([\d.]+)/.exec(err);
+      if (!m) return reject(new Error(`no rusage from ${args[0]}: ${err.slice(-300)}`));
+      resolve({ out, wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]) });
+    });
+  });
 }

@@ -6,10 +6,8 @@
 // request, and completed requests per second of the process's wall time (start-up, probe phase and
 // report included). Loopback only; each run stops after S seconds.
 //   node bench/loadgen-process.js [--seconds 5] [--rounds 3] [--connections 50]
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { arg, fmt, hasTaskset, machine, median, table } from './lib.js';
+import { arg, fmt, machine, median, table, timedNode } from './lib.js';
 import { startFastTarget } from './targets/nginx.js';
 
 const SECONDS = arg('seconds', 5);
@@ -17,28 +15,6 @@ const ROUNDS = arg('rounds', 3);
 const CONNECTIONS = arg('connections', 50);
 const HARDEN = fileURLToPath(new URL('../bin/harden-check.js', import.meta.url));
 const AUTOCANNON = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
-if (!existsSync('/usr/bin/time')) throw new Error('needs /usr/bin/time (Debian package "time")');
-
-/** Runs `node args…` on core 1 under /usr/bin/time; resolves with stdout, wall and CPU seconds. */
-function run(args) {
-  const argv = ['-f', '@rusage %e %U %S', process.execPath, ...args];
-  const [cmd, full] = hasTaskset
-    ? ['taskset', ['-c', '1', '/usr/bin/time', ...argv]]
-    : ['/usr/bin/time', argv];
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, full, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.once('error', reject);
-    child.once('exit', () => {
-      const m = /@rusage ([\d.]+) ([\d.]+) ([\d.]+)/.exec(err);
-      if (!m) return reject(new Error(`no rusage from ${args[0]}: ${err.slice(-300)}`));
-      resolve({ out, wall: Number(m[1]), cpu: Number(m[2]) + Number(m[3]) });
-    });
-  });
-}
 
 const hardenArgs = (url, seconds) => [
   HARDEN,
@@ -56,19 +32,19 @@ const hardenArgs = (url, seconds) => [
 ];
 
 async function harden(url) {
-  const r = await run(hardenArgs(url, SECONDS));
+  const r = await timedNode(hardenArgs(url, SECONDS));
   const completed = JSON.parse(r.out).latency.requests;
   return { completed, rps: completed / r.wall, cpuUs: (r.cpu * 1e6) / completed, wall: r.wall, cpu: r.cpu };
 }
 
 /** The fixed part of a run: start-up, probe phase, evaluation and report, without a load phase. */
 async function fixed(url) {
-  const r = await run(hardenArgs(url, 0));
+  const r = await timedNode(hardenArgs(url, 0));
   return { wall: r.wall, cpu: r.cpu };
 }
 
 async function autocannon(url) {
-  const r = await run([AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', url]);
+  const r = await timedNode([AUTOCANNON, '-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', url]);
   const completed = JSON.parse(r.out).requests.total;
   return { completed, rps: completed / r.wall, cpuUs: (r.cpu * 1e6) / completed, wall: r.wall, cpu: r.cpu };
 }

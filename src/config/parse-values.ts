@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { HardenError } from '../errors.js';
 
+/** field-name = token (RFC 9110 §5.1, §5.6.2). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 /** Parses `Name: value`; `where` names the flag for the error. */
 export function parseHeader(text: string, where: string): [string, string] {
   const i = text.indexOf(':');
   const name = i > 0 ? text.slice(0, i).trim() : '';
-  if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+  if (!name || !TOKEN.test(name)) {
     throw new HardenError('USAGE', `${where}: "${text.slice(0, 40)}" is not "Name: value"`);
   }
   const value = text.slice(i + 1).trim();
@@ -19,7 +22,7 @@ export function parseHeader(text: string, where: string): [string, string] {
  * Returns the lower-cased name.
  */
 export function checkConfigHeader(name: string, value: string, where: string): string {
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+  if (!TOKEN.test(name))
     throw new HardenError('USAGE', `${where}: "${name.slice(0, 40)}" is not a valid header name`);
   checkSendable(name, where);
   checkFieldValue(name, value, where);
